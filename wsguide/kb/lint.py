@@ -1,0 +1,125 @@
+"""Cross-entry checks that the per-file shape cannot express.
+
+References resolve (related causes, questions, answers), regexes compile under RE2, strong
+signatures name a phrase rather than a bare number, and templates use only declared variables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .shape import Problem
+
+if TYPE_CHECKING:
+    from .loader import KB
+
+# A strong signature must name a phrase a program prints: at least one word of 4+ letters.
+_WORD = re.compile(r"[A-Za-z]{4,}")
+_REGEX_META = re.compile(r"\\[a-zA-Z]|\[[^\]]*\]|[(){}*+?|^$.]")
+
+
+def _at(kb: KB, cid: str, field: str) -> tuple[str, int]:
+    line = kb.lines.get(f"{cid}/{field}")
+    while line is None and ("." in field or "[" in field):
+        field = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", field)
+        line = kb.lines.get(f"{cid}/{field}")
+    return kb.files.get(cid, f"causes/{cid}.yaml"), line or 1
+
+
+def lint(kb: KB) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(cid: str, field: str, message: str) -> None:
+        file, line = _at(kb, cid, field)
+        out.append(Problem(file, line, field, message))
+
+    for cid, cause in kb.causes.items():
+        _lint_signatures(cid, cause, add)
+        for i, rel in enumerate(cause.get("related", [])):
+            if rel not in kb.causes:
+                add(cid, f"related[{i}]", f"unknown cause id {rel!r}")
+            elif rel == cid:
+                add(cid, f"related[{i}]", "a cause cannot be related to itself")
+        for i, ev in enumerate(cause.get("evidence", [])):
+            q = kb.questions.get(ev["question"])
+            if q is None:
+                add(cid, f"evidence[{i}].question", f"unknown question {ev['question']!r}")
+                continue
+            known = {a["id"] for a in q["answers"]}
+            for a in ev["expect"]:
+                if a not in known:
+                    add(cid, f"evidence[{i}].expect",
+                        f"question {q['id']!r} has no answer {a!r} (answers: {', '.join(sorted(known))})")
+        _lint_templates(cid, cause, kb, add)
+    return out
+
+
+def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
+    import re2  # compile exactly as lookup will
+
+    seen: set[str] = set()
+    for i, sig in enumerate(cause.get("signatures", [])):
+        where = f"signatures[{i}]"
+        if sig["id"] in seen:
+            add(cid, f"{where}.id", f"duplicate signature id {sig['id']!r}")
+        seen.add(sig["id"])
+        if "regex" in sig:
+            try:
+                re2.compile(sig["regex"])
+            except Exception as exc:  # re2.error has no stable base across versions
+                add(cid, f"{where}.regex", f"does not compile under RE2: {exc}")
+                continue
+            phrase = _REGEX_META.sub(" ", sig["regex"])
+        else:
+            phrase = " ".join(sig["all"])
+        if sig["strength"] == "strong" and not _WORD.search(phrase):
+            add(cid, f"{where}.strength",
+                "a strong signature must name a phrase (a word of 4+ letters), not a bare "
+                "code such as 400 or 1006; make it supporting")
+
+
+def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
+    from jinja2 import Environment, TemplateSyntaxError, meta
+
+    env = Environment()
+    fix = cause["fix"]
+    declared = set(fix.get("variables", {}))
+
+    def undeclared(source: str, field: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        try:
+            ast = env.parse(source)
+        except TemplateSyntaxError as exc:
+            add(cid, field, f"jinja2 syntax error on template line {exc.lineno}: {exc.message}")
+            return set()
+        names = set(meta.find_undeclared_variables(ast))
+        for ref in meta.find_referenced_templates(ast):
+            if ref is None or ref in seen:
+                continue
+            if ref not in kb.snippets:
+                add(cid, field, f"includes unknown snippet {ref!r} "
+                                f"(snippets: {', '.join(sorted(kb.snippets)) or 'none'})")
+                continue
+            names |= undeclared(kb.snippets[ref], field, seen | {ref})
+        return names
+
+    def check(source: str, field: str) -> None:
+        unknown = undeclared(source, field) - declared
+        for name in sorted(unknown):
+            add(cid, field, f"unknown variable {name!r} "
+                            f"(variables: {', '.join(sorted(declared)) or 'none declared'})")
+
+    if "template" in fix:
+        check(fix["template"], "fix.template")
+    for i, step in enumerate(cause.get("verify", [])):
+        for key in ("run", "expect", "step"):
+            if key in step:
+                check(step[key], f"verify[{i}].{key}")
+    fix_test = cause["tests"].get("fix")
+    if fix_test:
+        for name in sorted(set(fix_test["vars"]) - declared):
+            add(cid, "tests.fix.vars", f"unknown variable {name!r}")
+    lab = cause.get("lab")
+    if lab:
+        for name in sorted(set(lab.get("fix_vars", {})) - declared):
+            add(cid, "lab.fix_vars", f"unknown variable {name!r}")

@@ -1,0 +1,189 @@
+"""The shape of a knowledge-base entry (`knowledge/causes/<id>.yaml`) and the question bank.
+
+Read this file to learn what an entry may contain; `knowledge/README.md` explains each part
+with an example. Loaded entries are plain dicts of exactly this shape (JSON-ready, so the
+compiled index can be cached and read back without PyYAML).
+"""
+
+from __future__ import annotations
+
+from .shape import F, ListOf, MapOf, Num, Obj, Str, Enum, Bool
+
+ID = r"[a-z0-9][a-z0-9-]*"
+ID_HELP = "an id of lowercase letters, digits and '-'"
+
+LAYERS = ("client", "cdn", "platform", "nginx", "backend", "network")
+STAGES = ("handshake", "after-connect", "config-test", "intermittent", "setup")
+KINDS = ("failure", "risk")
+SOURCES = (
+    "browser-console",
+    "nginx-error-log",
+    "nginx-access-log",
+    "nginx-t",
+    "backend-log",
+    "client-exception",
+    "curl",
+    "platform-log",
+    "http-response",
+)
+STRENGTHS = ("strong", "supporting")
+VERDICTS = ("false", "partly", "true")
+
+id_str = Str(pattern=ID, pattern_help=ID_HELP)
+text = Str()
+
+SIGNATURE = Obj(
+    doc="A phrase a real program prints. Matched line by line, case-insensitively.",
+    fields={
+        "id": F(id_str, True, "Unique within the entry."),
+        "source": F(Enum(SOURCES), True, "Which program prints this text."),
+        "regex": F(Str(), doc="An RE2 regular expression (no backreferences or lookaround)."),
+        "all": F(ListOf(Str(), min_items=1), doc="Literal phrases that must all appear in one line."),
+        "none": F(ListOf(Str(), min_items=1), doc="Literal phrases that must not appear in that line."),
+        "strength": F(Enum(STRENGTHS), True,
+                      "strong: this text alone names the cause; supporting: only adds weight."),
+        "weight": F(Num(minimum=0.05, maximum=0.99),
+                    doc="Confidence this match gives on its own (default 0.9 strong, 0.35 supporting)."),
+        "note": F(Str(), doc="What the text means, for reviewers."),
+    },
+    one_of=(("regex", "all"),),
+)
+
+MESSAGE = Obj(
+    doc="An error message exactly as a program prints it (shown in runbooks and the wizard).",
+    fields={
+        "source": F(Enum(SOURCES), True),
+        "program": F(Str(), True, "Who prints it, e.g. 'Chrome', 'nginx 1.22 error.log [info]'."),
+        "text": F(Str(), True),
+    },
+)
+
+EVIDENCE = Obj(
+    doc="An edge of the decision graph: an answer to a question that argues for (or against) this cause.",
+    fields={
+        "question": F(id_str, True, "A question id from knowledge/questions.yaml."),
+        "expect": F(ListOf(id_str, min_items=1), True, "Answer ids of that question."),
+        "weight": F(Num(minimum=-5, maximum=5), True,
+                    "Log-likelihood weight: +3 strong support, +1 mild, negative argues against."),
+    },
+)
+
+VARIABLE = Obj(
+    fields={
+        "default": F(Str(), True, "Example value used in runbooks and tests."),
+        "ask": F(Str(), True, "The question the wizard asks to fill it in."),
+        "kind": F(Enum(("host", "path", "backend", "url", "duration", "size", "port", "text",
+                        "number", "origin")),
+                  doc="How the value is validated (see wsguide/generate/params.py)."),
+    },
+)
+
+SNIPPET = Obj(
+    doc="Application-side or platform-specific code that goes with the fix.",
+    fields={
+        "for": F(Str(), True, "The framework, library or platform, e.g. 'Node ws', 'ingress-nginx'."),
+        "title": F(Str(), True),
+        "lang": F(Str(pattern=r"[a-z0-9+-]+", pattern_help="a code-fence language"), True),
+        "code": F(Str(), True),
+    },
+)
+
+FIX = Obj(
+    fields={
+        "summary": F(Str(), True, "The fix in one line."),
+        "variables": F(MapOf(VARIABLE), doc="Named values the template uses."),
+        "template": F(Str(), doc="The nginx fix as a jinja2 template (snippets/ may be included)."),
+        "steps": F(ListOf(Str()), doc="Fix steps that are not config (commands, clicks)."),
+        "app": F(ListOf(SNIPPET), doc="Application-side code, where the fix lives in the app."),
+        "platforms": F(ListOf(SNIPPET), doc="Platform variants (ingress-nginx, NPM, Docker, ...)."),
+    },
+)
+
+VERIFY = Obj(
+    fields={
+        "step": F(Str(), True),
+        "run": F(Str(), doc="The exact command (jinja2 variables allowed)."),
+        "expect": F(Str(), True, "What a good result looks like."),
+    },
+)
+
+MYTH = Obj(
+    fields={
+        "claim": F(Str(), True, "What popular advice says."),
+        "verdict": F(Enum(VERDICTS), True),
+        "truth": F(Str(), True, "What was measured (research/nginx-behaviour.md or a lab)."),
+    },
+)
+
+BACKEND_NOTE = Obj(fields={"backend": F(Str(), True), "note": F(Str(), True)})
+
+TEST_TEXT = Obj(fields={"text": F(Str(), True), "why": F(Str(), doc="Why this text belongs here.")})
+
+TESTS = Obj(
+    fields={
+        "lookup": F(Obj(fields={
+            "match": F(ListOf(TEST_TEXT), doc="Texts that must rank this cause first."),
+            "top3": F(ListOf(TEST_TEXT), doc="Texts that must rank this cause in the top three."),
+            "no_match": F(ListOf(TEST_TEXT), doc="Look-alikes that must not rank it first."),
+        })),
+        "fix": F(Obj(fields={"vars": F(MapOf(Str()), True)}),
+                 doc="Variables for the fix-render test."),
+    },
+)
+
+LAB = Obj(
+    doc="A real-nginx lab: the broken config shows the symptom, the KB's fix cures it.",
+    fields={
+        "backend": F(Str(), True, "Backend kind from tests/labs/backends.py."),
+        "broken": F(Str(), True, "The broken nginx config (jinja2; see tests/labs/README.md)."),
+        "fixed": F(Str(), doc="The fixed config; defaults to the fix template in the broken one."),
+        "fix_vars": F(MapOf(Str()), doc="Variables for the fix template."),
+        "client": F(Str(), doc="Client scenario from tests/labs/clients.py."),
+        "expect_broken": F(MapOf(Str(), key_pattern=r"[a-z_]+"), True, "Observed symptom."),
+        "expect_fixed": F(MapOf(Str(), key_pattern=r"[a-z_]+"), True, "Observed after the fix."),
+        "skip_reason": F(Str(), doc="Why this lab cannot run everywhere."),
+    },
+)
+
+CAUSE = Obj(
+    doc="One root cause of a WebSocket failure through nginx.",
+    fields={
+        "id": F(id_str, True, "Equals the file name without .yaml."),
+        "title": F(Str(), True),
+        "summary": F(Str(), True, "Two or three sentences."),
+        "kind": F(Enum(KINDS), doc="failure (default) or risk (an audit finding that is not a failure)."),
+        "layer": F(Enum(LAYERS), True),
+        "stage": F(Enum(STAGES), True),
+        "prior": F(Num(minimum=0.01, maximum=10),
+                   doc="How common the cause is relative to others (default 1)."),
+        "related": F(ListOf(id_str), doc="Cause ids to compare with."),
+        "references": F(ListOf(Str(pattern=r"https?://\S+", pattern_help="a URL")), True),
+        "messages": F(ListOf(MESSAGE), doc="Real error messages, for people."),
+        "signatures": F(ListOf(SIGNATURE), doc="Matchers used by lookup."),
+        "problem": F(Str(), True),
+        "why": F(Str(), True),
+        "evidence": F(ListOf(EVIDENCE), doc="Decision-graph edges."),
+        "fix": F(FIX, True),
+        "verify": F(ListOf(VERIFY, min_items=1), True),
+        "gotchas": F(ListOf(Str())),
+        "myths": F(ListOf(MYTH)),
+        "backend_notes": F(ListOf(BACKEND_NOTE)),
+        "lab": F(LAB),
+        "tests": F(TESTS, True),
+        "draft": F(Bool(), doc="Incomplete entry: loaded, excluded from completeness checks."),
+    },
+)
+
+ANSWER = Obj(fields={"id": F(id_str, True), "label": F(Str(), True)})
+
+QUESTION = Obj(
+    fields={
+        "id": F(id_str, True),
+        "ask": F(Str(), True, "The question as the wizard asks it."),
+        "help": F(Str(), doc="Where to look to answer it."),
+        "why": F(Str(), doc="Why an expert asks this."),
+        "answers": F(ListOf(ANSWER, min_items=2), True),
+    },
+)
+
+QUESTION_BANK = ListOf(QUESTION, doc="The question bank.", min_items=1)
