@@ -15,7 +15,7 @@ from . import __version__, exit_codes
 from .errors import UserError
 
 # Order is the order of `wsguide --help`. One reviewable list, not whatever is in the folder.
-COMMANDS = ("wizard", "lookup", "diagnose", "config", "export", "kb")
+COMMANDS = ("lookup", "diagnose", "kb")  # + "config" once wsguide/commands/config.py lands
 
 EPILOG = """examples:
   wsguide                                   open the wizard
@@ -59,10 +59,10 @@ def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from .commands import wizard
-
-        args = parser.parse_args(["wizard", *argv])
-        return wizard.run(args)
+        if "wizard" in COMMANDS:
+            return run(["wizard", *argv])
+        parser.print_help()
+        return exit_codes.OK
     try:
         return args._run(args)
     except OSError as exc:

@@ -1,0 +1,118 @@
+"""The decision graph, derived from the knowledge base (never hand-drawn).
+
+Nodes: `q:<question>`, `a:<question>=<answer>`, `c:<cause>`, `s:<cause>/<signature>`,
+`f:<cause>`. Edges: question -> answer (offers), answer -> cause (evidence, with its
+log-likelihood weight), signature -> cause (recognises, with its confidence), cause -> fix
+(fixed-by), cause -> cause (related). This is the only module that imports networkx.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from ..kb.shape import Problem
+
+if TYPE_CHECKING:
+    from ..kb.loader import KB
+
+
+def q(qid: str) -> str:
+    return f"q:{qid}"
+
+
+def a(qid: str, aid: str) -> str:
+    return f"a:{qid}={aid}"
+
+
+def c(cid: str) -> str:
+    return f"c:{cid}"
+
+
+def build(kb: KB) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for qid, question in kb.questions.items():
+        g.add_node(q(qid), kind="question", label=question["ask"])
+        for ans in question["answers"]:
+            g.add_node(a(qid, ans["id"]), kind="answer", label=ans["label"], question=qid)
+            g.add_edge(q(qid), a(qid, ans["id"]), kind="offers")
+    for cid, cause in kb.causes.items():
+        g.add_node(c(cid), kind="cause", label=cause["title"], prior=cause.get("prior", 1.0),
+                   risk=cause.get("kind") == "risk")
+        g.add_node(f"f:{cid}", kind="fix", label=cause["fix"]["summary"])
+        g.add_edge(c(cid), f"f:{cid}", kind="fixed-by")
+        for ev in cause.get("evidence", []):
+            for aid in ev["expect"]:
+                node = a(ev["question"], aid)
+                if node not in g:
+                    continue  # lint reports the dangling reference
+                w = g.edges[node, c(cid)]["weight"] + ev["weight"] if g.has_edge(node, c(cid)) else ev["weight"]
+                g.add_edge(node, c(cid), kind="evidence", weight=w)
+        for sig in cause.get("signatures", []):
+            s = f"s:{cid}/{sig['id']}"
+            g.add_node(s, kind="signature", source=sig["source"], strength=sig["strength"])
+            g.add_edge(s, c(cid), kind="recognises",
+                       weight=sig.get("weight", 0.9 if sig["strength"] == "strong" else 0.35))
+        for rel in cause.get("related", []):
+            if rel in kb.causes:
+                g.add_edge(c(cid), c(rel), kind="related")
+    return g
+
+
+def evidence_weights(g: nx.DiGraph, qid: str) -> dict[str, dict[str, float]]:
+    """answer id -> {cause id -> weight} for one question."""
+    out: dict[str, dict[str, float]] = {}
+    for _, ans in g.out_edges(q(qid)):
+        aid = ans.split("=", 1)[1]
+        out[aid] = {cause[2:]: data["weight"] for _, cause, data in g.out_edges(ans, data=True)
+                    if data["kind"] == "evidence"}
+    return out
+
+
+def check(kb: KB, g: nx.DiGraph | None = None) -> list[Problem]:
+    """Graph-level problems: unreachable causes, questions that separate nothing."""
+    g = g if g is not None else build(kb)
+    problems: list[Problem] = []
+    for cid, cause in kb.causes.items():
+        if cause.get("draft"):
+            continue
+        sources = [u for u, _ in g.in_edges(c(cid))
+                   if g.nodes[u]["kind"] in ("answer", "signature")
+                   and (g.nodes[u]["kind"] == "signature" or g.edges[u, c(cid)]["weight"] > 0)]
+        if not sources:
+            line = kb.lines.get(f"{cid}/evidence", kb.lines.get(f"{cid}/id", 1))
+            problems.append(Problem(kb.files[cid], line, "evidence",
+                                    "cause is unreachable: no answer argues for it and no "
+                                    "signature recognises it"))
+    for qid in kb.questions:
+        weights = evidence_weights(g, qid)
+        vectors = {tuple(sorted(w.items())) for w in weights.values()}
+        if len(vectors) <= 1:
+            problems.append(Problem("questions.yaml", 1, f"{qid}",
+                                    "question separates nothing: no cause weighs its answers "
+                                    "differently (add evidence edges or remove it)"))
+    return problems
+
+
+def mermaid(kb: KB, min_weight: float = 2) -> str:
+    """The decision graph as a mermaid flowchart (strong answer -> cause edges only)."""
+    g = build(kb)
+    lines = ["flowchart LR"]
+    ids: dict[str, str] = {}
+
+    def node(name: str) -> str:
+        if name not in ids:
+            ids[name] = f"n{len(ids)}"
+            data = g.nodes[name]
+            label = data["label"].replace('"', "'")
+            if data["kind"] == "cause":
+                lines.append(f'  {ids[name]}(["{name[2:]}"])')
+            else:
+                lines.append(f'  {ids[name]}["{data["question"]}: {label}"]')
+        return ids[name]
+
+    for u, v, data in sorted(g.edges(data=True)):
+        if data["kind"] == "evidence" and data["weight"] >= min_weight:
+            lines.append(f"  {node(u)} --> {node(v)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,254 @@
+"""A diagnosis session: answers and pasted evidence in, ranked causes and the next question out.
+
+The model is a small naive-Bayes over the causes in the knowledge base. For a question, the
+chance of answer `a` given cause `c` is a softmax over that question's answers of the evidence
+weights `c` puts on them (0 where it says nothing), so an entry's `weight: 3` multiplies the
+odds of that answer by about e^3 relative to an answer the cause is silent on. Pasted text adds
+the lookup score as extra log-odds. `next_question()` maximises expected information gain over
+the causes still in play; `explain_*()` say why a question is asked and how a ranking came about.
+The UI (wizard) and `wsguide diagnose` only drive this class.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import graph as G
+from .scoring import entropy, normalise
+
+if TYPE_CHECKING:
+    from ..kb.loader import KB
+    from ..lookup import CauseHit
+
+PASTE_LOG_ODDS = 5.0      # a strong (score ~0.9) lookup hit multiplies a cause's odds by ~e^4.5
+RISK_PRIOR_FACTOR = 0.3   # risks (h2c, hidden log lines) are rarely why something is broken
+SETTLED_PROBABILITY = 0.85
+MIN_GAIN_BITS = 0.05
+IN_PLAY_SHARE = 0.01      # causes below this share of the top score no longer count
+
+
+@dataclass
+class Pasted:
+    """Text the user pasted, with the lookup hits it produced."""
+
+    text: str
+    hits: list[CauseHit]
+
+
+@dataclass
+class Ranked:
+    id: str
+    title: str
+    score: float
+    evidence: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "score": round(self.score, 3),
+                "evidence": self.evidence}
+
+
+@dataclass
+class Session:
+    kb: KB
+    answers: dict[str, str] = field(default_factory=dict)
+    """question id -> answer id, in the order given"""
+    skipped: set[str] = field(default_factory=set)
+    pastes: list[Pasted] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.graph = G.build(self.kb)
+        self._weights = {qid: G.evidence_weights(self.graph, qid) for qid in self.kb.questions}
+
+    # -- input ---------------------------------------------------------------------------
+
+    def answer(self, qid: str, aid: str | None) -> None:
+        """Record an answer; None means "I don't know" (the question is skipped)."""
+        from ..errors import UserError
+
+        question = self.kb.questions.get(qid)
+        if question is None:
+            raise UserError(f"unknown question {qid!r} (questions: {', '.join(sorted(self.kb.questions))})")
+        if aid is None:
+            self.answers.pop(qid, None)
+            self.skipped.add(qid)
+            return
+        known = [x["id"] for x in question["answers"]]
+        if aid not in known:
+            raise UserError(f"question {qid!r} has no answer {aid!r} (answers: {', '.join(known)})")
+        self.skipped.discard(qid)
+        self.answers[qid] = aid
+
+    def unanswer(self, qid: str) -> None:
+        self.answers.pop(qid, None)
+        self.skipped.discard(qid)
+
+    def paste(self, text: str, extra_kb: list[str] | None = None) -> Pasted:
+        """Run lookup over pasted text and keep its hits as evidence."""
+        from ..kb.index import build
+        from ..lookup import Lookup
+
+        engine = Lookup(build(self.kb))
+        engine.add_text(text)
+        pasted = Pasted(text, engine.ranked(top=None).causes)
+        self.pastes.append(pasted)
+        return pasted
+
+    # -- model ---------------------------------------------------------------------------
+
+    def _likelihood(self, qid: str, aid: str, cid: str) -> float:
+        weights = self._weights[qid]
+        logits = {x: weights.get(x, {}).get(cid, 0.0) for x in self._answer_ids(qid)}
+        top = max(logits.values())
+        total = sum(math.exp(v - top) for v in logits.values())
+        return math.exp(logits[aid] - top) / total
+
+    def _answer_ids(self, qid: str) -> list[str]:
+        return [x["id"] for x in self.kb.questions[qid]["answers"]]
+
+    def _paste_log_odds(self) -> dict[str, float]:
+        best: dict[str, float] = {}
+        for pasted in self.pastes:
+            for hit in pasted.hits:
+                best[hit.id] = max(best.get(hit.id, 0.0), hit.score)
+        return {cid: PASTE_LOG_ODDS * s for cid, s in best.items()}
+
+    def log_scores(self, answers: dict[str, str] | None = None) -> dict[str, float]:
+        answers = self.answers if answers is None else answers
+        paste = self._paste_log_odds()
+        out = {}
+        for cid, cause in self.kb.causes.items():
+            prior = cause.get("prior", 1.0) * (RISK_PRIOR_FACTOR if cause.get("kind") == "risk" else 1)
+            score = math.log(prior) + paste.get(cid, 0.0)
+            for qid, aid in answers.items():
+                score += math.log(self._likelihood(qid, aid, cid))
+            out[cid] = score
+        return out
+
+    def posterior(self, answers: dict[str, str] | None = None) -> dict[str, float]:
+        return normalise(self.log_scores(answers))
+
+    def ranking(self, top: int | None = 5) -> list[Ranked]:
+        post = self.posterior()
+        order = sorted(post, key=lambda k: (-post[k], k))
+        out = []
+        for cid in order[:top] if top else order:
+            out.append(Ranked(cid, self.kb.causes[cid]["title"], post[cid], self._evidence_for(cid)))
+        return out
+
+    def _evidence_for(self, cid: str) -> list[dict[str, Any]]:
+        ev: list[dict[str, Any]] = []
+        for pasted in self.pastes:
+            for hit in pasted.hits:
+                if hit.id == cid:
+                    ev += [e.as_dict() for e in hit.evidence[:3]]
+        for qid, aid in self.answers.items():
+            w = self._weights[qid].get(aid, {}).get(cid, 0.0)
+            if w:
+                ev.append({"question": qid, "answer": aid, "weight": w,
+                           "text": f"{self.kb.questions[qid]['ask']} -> {self._label(qid, aid)}"})
+        return ev
+
+    def _label(self, qid: str, aid: str) -> str:
+        return next(x["label"] for x in self.kb.questions[qid]["answers"] if x["id"] == aid)
+
+    # -- questions -----------------------------------------------------------------------
+
+    def in_play(self) -> dict[str, float]:
+        post = self.posterior()
+        top = max(post.values(), default=0.0)
+        return {k: v for k, v in post.items() if v >= top * IN_PLAY_SHARE}
+
+    def settled_by_paste(self) -> dict[str, str]:
+        """Questions whose answer a strong pasted clue already gives (not asked again)."""
+        implied: dict[str, set[str]] = {}
+        for pasted in self.pastes:
+            for hit in pasted.hits:
+                if not hit.strong or hit.score < 0.8:
+                    continue
+                for ev in self.kb.causes[hit.id].get("evidence", []):
+                    if ev["weight"] >= 3:
+                        implied.setdefault(ev["question"], set()).update(ev["expect"])
+        return {qid: next(iter(a)) for qid, a in implied.items() if len(a) == 1}
+
+    def gain(self, qid: str) -> float:
+        """Expected information gain (bits) of asking `qid` over the causes in play."""
+        play = self.in_play()
+        total = sum(play.values())
+        prior = {k: v / total for k, v in play.items()}
+        h0 = entropy(prior.values())
+        expected = 0.0
+        for aid in self._answer_ids(qid):
+            joint = {k: p * self._likelihood(qid, aid, k) for k, p in prior.items()}
+            pa = sum(joint.values())
+            if pa <= 0:
+                continue
+            expected += pa * entropy(v / pa for v in joint.values())
+        return h0 - expected
+
+    def candidates(self) -> list[tuple[float, str]]:
+        done = set(self.answers) | self.skipped | set(self.settled_by_paste())
+        scored = [(self.gain(qid), qid) for qid in self.kb.questions if qid not in done]
+        return sorted(scored, key=lambda t: (-t[0], t[1]))
+
+    def next_question(self) -> dict[str, Any] | None:
+        """The most informative unanswered question, or None when the diagnosis is settled."""
+        post = self.posterior()
+        if max(post.values(), default=1.0) >= SETTLED_PROBABILITY:
+            return None
+        ranked = self.candidates()
+        if not ranked or ranked[0][0] < MIN_GAIN_BITS:
+            return None
+        gain, qid = ranked[0]
+        question = self.kb.questions[qid]
+        return {"id": qid, "text": question["ask"], "help": question.get("help", ""),
+                "why": self.explain_question(qid), "gain_bits": round(gain, 3),
+                "answers": [{"id": x["id"], "label": x["label"]} for x in question["answers"]]}
+
+    # -- explanations --------------------------------------------------------------------
+
+    def explain_question(self, qid: str) -> str:
+        """Why this question: which causes in play each answer points to."""
+        question = self.kb.questions[qid]
+        play = sorted(self.in_play().items(), key=lambda kv: -kv[1])[:6]
+        parts = []
+        for aid in self._answer_ids(qid):
+            favoured = [cid for cid, _ in play if self._weights[qid].get(aid, {}).get(cid, 0) > 0]
+            if favoured:
+                parts.append(f"'{self._label(qid, aid)}' points to {', '.join(favoured)}")
+        lead = question.get("why", "").strip()
+        split = "; ".join(parts) if parts else "it narrows the causes still in play"
+        return f"{lead} {'It separates: ' if parts else ''}{split}.".strip()
+
+    def explain(self) -> str:
+        """How the ranking came about: evidence for the leader and against the runner-up."""
+        ranked = self.ranking(top=2)
+        if not ranked:
+            return "The knowledge base is empty."
+        lead = ranked[0]
+        lines = [f"{lead.id} leads with {lead.score:.0%}."]
+        for pasted in self.pastes:
+            for hit in pasted.hits:
+                if hit.id == lead.id and hit.evidence:
+                    lines.append(f"Your paste matched: \"{hit.evidence[0].text[:160]}\".")
+        for qid, aid in self.answers.items():
+            w = self._weights[qid].get(aid, {}).get(lead.id, 0.0)
+            if w > 0:
+                lines.append(f"You answered '{self._label(qid, aid)}' ({qid}), which supports it.")
+        if len(ranked) > 1:
+            second = ranked[1]
+            against = [
+                f"'{self._label(qid, aid)}' ({qid})"
+                for qid, aid in self.answers.items()
+                if self._likelihood(qid, aid, lead.id) > self._likelihood(qid, aid, second.id) * 1.5
+            ]
+            if against:
+                lines.append(f"Against the runner-up {second.id} ({second.score:.0%}): "
+                             + ", ".join(against) + ".")
+            else:
+                lines.append(f"The runner-up is {second.id} ({second.score:.0%}); nothing asked yet "
+                             "tells them apart.")
+        if not self.answers and not self.pastes:
+            lines.append("No answers or pasted text yet: this is only how common each cause is.")
+        return " ".join(lines)

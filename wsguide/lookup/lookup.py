@@ -1,0 +1,93 @@
+"""Rank causes from scanned evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from ..engine.scoring import signature_score
+from .scan import ScanResult, scan_file, scan_stream, scan_text
+from .signatures import Matcher
+
+
+@dataclass
+class Evidence:
+    text: str
+    line: int
+    signature: str
+    source: str
+    strength: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "line": self.line, "signature": self.signature,
+                "source": self.source, "strength": self.strength}
+
+
+@dataclass
+class CauseHit:
+    id: str
+    title: str
+    score: float
+    count: int
+    evidence: list[Evidence]
+    fix: str
+    next: str
+    strong: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "score": round(self.score, 3),
+                "evidence": [e.as_dict() for e in self.evidence], "count": self.count,
+                "fix": self.fix, "next": self.next}
+
+
+@dataclass
+class LookupResult:
+    causes: list[CauseHit] = field(default_factory=list)
+    lines_read: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"causes": [c.as_dict() for c in self.causes], "lines_read": self.lines_read}
+
+
+class Lookup:
+    """A matcher over one index, fed any number of texts, files and streams, then ranked."""
+
+    def __init__(self, index: dict[str, Any]) -> None:
+        self.index = index
+        self.matcher = Matcher(index["signatures"])
+        self.scan = ScanResult()
+
+    def add_text(self, text: str) -> None:
+        scan_text(self.matcher, text, self.scan)
+
+    def add_file(self, path: str, progress=None) -> None:
+        scan_file(self.matcher, path, self.scan, progress)
+
+    def add_stream(self, stream: BinaryIO) -> None:
+        scan_stream(self.matcher, stream, self.scan)
+
+    def ranked(self, top: int | None = 5) -> LookupResult:
+        sigs = self.matcher.signatures
+        hits = []
+        for cid, indexes in self.scan.matched.items():
+            matched = [sigs[i] for i in indexes]
+            strong = any(s.strength == "strong" for s in matched)
+            score = signature_score((s.weight for s in matched), strong)
+            meta = self.index["causes"][cid]
+            by_sig = {s.id: s for s in matched}
+            evidence = [Evidence(text, line, sid, by_sig[sid].source, by_sig[sid].strength)
+                        for line, text, sid in self.scan.samples.get(cid, [])]
+            hits.append(CauseHit(cid, meta["title"], score, self.scan.counts.get(cid, 0),
+                                 evidence, meta["fix"], meta["next"], strong))
+        # Best first: score, then how common the cause is, then how often it was seen.
+        hits.sort(key=lambda h: (-h.score, -self.index["causes"][h.id]["prior"], -h.count, h.id))
+        return LookupResult(hits[:top] if top else hits, self.scan.lines_read)
+
+
+def lookup_text(text: str, top: int | None = 5, extra_kb: list[str] | None = None) -> LookupResult:
+    """Rank causes for one pasted text (the API the labs and the wizard use)."""
+    from ..kb.index import load_index
+
+    engine = Lookup(load_index(extra_kb))
+    engine.add_text(text)
+    return engine.ranked(top)
