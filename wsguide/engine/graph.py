@@ -89,7 +89,8 @@ def check(kb: KB, g: nx.DiGraph | None = None) -> list[Problem]:
         weights = evidence_weights(g, qid)
         vectors = {tuple(sorted(w.items())) for w in weights.values()}
         if len(vectors) <= 1:
-            problems.append(Problem("questions.yaml", 1, f"{qid}",
+            problems.append(Problem(kb.files.get(f"?{qid}", "questions.yaml"),
+                                    kb.lines.get(f"?{qid}", 1), qid,
                                     "question separates nothing: no cause weighs its answers "
                                     "differently (add evidence edges or remove it)"))
     return problems

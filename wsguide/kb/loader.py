@@ -164,6 +164,8 @@ def _load_questions(path: Path, kb: KB) -> list[Problem]:
                 ctx.add(node.value[i], f"{q['id']}.answers[{j}]", f"duplicate answer {a['id']!r}")
             seen.add(a["id"])
         kb.questions[q["id"]] = q
+        kb.files[f"?{q['id']}"] = ctx.file
+        kb.lines[f"?{q['id']}"] = node.value[i].start_mark.line + 1
     return ctx.problems
 
 

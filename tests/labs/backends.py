@@ -1,0 +1,214 @@
+"""Lab backends, each run as its own process: `python backends.py KIND --port P --name N --log F`.
+
+Every backend appends one JSON line per request it sees to `--log` (method, path, the
+Upgrade/Connection headers, the TCP source port nginx used), so a lab can assert what nginx
+forwarded. Options come as `key=value` words after the kind (see `lab:` in tests/labs/README.md).
+
+Kinds:
+  ws-echo    python websockets echo server (opts: ping, max_size, subprotocols, origins, tls)
+  aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size)
+  http-plain http.server answering 200 "hello from plain http.server" (not a WebSocket server)
+  sink       accepts TCP connections, reads, never answers
+  sio        python-socketio server (polling first, then upgrade); keeps sessions in memory
+  tls-ws     ws-echo behind TLS with the lab's trustme certificate
+  none       nothing listens (the harness starts no process)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import time
+
+
+class Log:
+    def __init__(self, path: str, name: str) -> None:
+        self.path = path
+        self.name = name
+
+    def write(self, **fields) -> None:
+        fields = {"t": round(time.time(), 3), "backend": self.name, **fields}
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(fields) + "\n")
+
+
+def opts_of(words: list[str]) -> dict[str, str]:
+    out = {}
+    for w in words:
+        k, _, v = w.partition("=")
+        out[k] = v
+    return out
+
+
+def ssl_context(args):
+    import ssl
+
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(args.cert, args.key)
+    return ctx
+
+
+async def ws_echo(args, opts, log: Log, tls: bool = False) -> None:
+    from websockets.asyncio.server import serve
+
+    def process_request(connection, request):
+        h = request.headers
+        log.write(method="GET", path=request.path, upgrade=h.get("Upgrade"),
+                  connection=h.get("Connection"), origin=h.get("Origin"),
+                  host=h.get("Host"), protocol=h.get("Sec-WebSocket-Protocol"),
+                  peer_port=connection.remote_address[1])
+        return None
+
+    async def handler(ws):
+        async for message in ws:
+            await ws.send(message)
+
+    kw = {}
+    if "ping" in opts:
+        kw["ping_interval"] = float(opts["ping"])
+        kw["ping_timeout"] = float(opts["ping"]) * 5
+    else:
+        kw["ping_interval"] = None
+    if "max_size" in opts:
+        kw["max_size"] = int(opts["max_size"])
+    if opts.get("subprotocols"):
+        kw["subprotocols"] = opts["subprotocols"].split(",")
+    if opts.get("origins"):
+        kw["origins"] = opts["origins"].split(",")
+    if tls:
+        kw["ssl"] = ssl_context(args)
+    async with serve(handler, "127.0.0.1", args.port, process_request=process_request,
+                     compression=None, **kw) as server:
+        await server.serve_forever()
+
+
+async def aio(args, opts, log: Log) -> None:
+    from aiohttp import WSMsgType, web
+
+    max_size = int(opts.get("max_size", 4 * 2**20))
+
+    async def handle(request: web.Request):
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        h = request.headers
+        body = await request.read() if request.can_read_body else b""
+        log.write(method=request.method, path=request.path_qs, upgrade=h.get("Upgrade"),
+                  connection=h.get("Connection"), host=h.get("Host"),
+                  peer_port=peer[1] if peer else None, body_bytes=len(body),
+                  version=f"{request.version.major}.{request.version.minor}")
+        if h.get("Upgrade", "").lower() == "websocket":
+            ws = web.WebSocketResponse(max_msg_size=max_size, compress=False)
+            await ws.prepare(request)
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    await ws.send_str(msg.data)
+                elif msg.type == WSMsgType.BINARY:
+                    await ws.send_bytes(msg.data)
+            return ws
+        return web.Response(text=f"plain ok from {args.name} peer_port={peer[1] if peer else 0} "
+                                 f"body_bytes={len(body)}\n")
+
+    app = web.Application(client_max_size=64 * 2**20)
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", args.port).start()
+    await asyncio.Event().wait()
+
+
+def http_plain(args, opts, log: Log) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802
+            log.write(method="GET", path=self.path, upgrade=self.headers.get("Upgrade"),
+                      connection=self.headers.get("Connection"),
+                      peer_port=self.client_address[1])
+            body = b"hello from plain http.server\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    ThreadingHTTPServer(("127.0.0.1", args.port), H).serve_forever()
+
+
+async def sink(args, opts, log: Log) -> None:
+    async def on_conn(reader, writer):
+        log.write(method="TCP", path="", peer_port=writer.get_extra_info("peername")[1])
+        while await reader.read(65536):
+            pass
+        writer.close()
+
+    server = await asyncio.start_server(on_conn, "127.0.0.1", args.port)
+    async with server:
+        await server.serve_forever()
+
+
+async def sio(args, opts, log: Log) -> None:
+    import socketio
+    from aiohttp import web
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(name)s %(levelname)s %(message)s")
+    server = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+    app = web.Application()
+
+    @web.middleware
+    async def record(request, handler):
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        log.write(method=request.method, path=request.path_qs,
+                  upgrade=request.headers.get("Upgrade"), peer_port=peer[1] if peer else None)
+        return await handler(request)
+
+    app.middlewares.append(record)
+    server.attach(app)
+
+    @server.event
+    async def whoami(sid):
+        return args.name
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", args.port).start()
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("kind")
+    p.add_argument("opts", nargs="*")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--name", default="b1")
+    p.add_argument("--log", required=True)
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    args = p.parse_args()
+    opts = opts_of(args.opts)
+    log = Log(args.log, args.name)
+    if args.kind == "ws-echo":
+        asyncio.run(ws_echo(args, opts, log, tls=bool(opts.get("tls"))))
+    elif args.kind == "tls-ws":
+        asyncio.run(ws_echo(args, opts, log, tls=True))
+    elif args.kind == "aiohttp":
+        asyncio.run(aio(args, opts, log))
+    elif args.kind == "http-plain":
+        http_plain(args, opts, log)
+    elif args.kind == "sink":
+        asyncio.run(sink(args, opts, log))
+    elif args.kind == "sio":
+        asyncio.run(sio(args, opts, log))
+    else:
+        sys.exit(f"unknown backend kind {args.kind!r}")
+
+
+if __name__ == "__main__":
+    main()
