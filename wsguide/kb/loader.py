@@ -23,11 +23,16 @@ from .model import CAUSE, QUESTION_BANK
 from .shape import Ctx, Problem
 
 ENV_VAR = "WSGUIDE_KB_PATH"
+BUILTIN_ENV_VAR = "WSGUIDE_BUILTIN_KB"  # replaces the built-in directory (tests, KB forks)
 
 
 def builtin_dir() -> Path:
-    """The knowledge directory shipped with wsguide."""
+    """The knowledge directory shipped with wsguide (or $WSGUIDE_BUILTIN_KB)."""
     from importlib.resources import files
+
+    override = os.environ.get(BUILTIN_ENV_VAR)
+    if override:
+        return Path(override)
 
     packaged = Path(str(files("wsguide"))) / "knowledge"
     if packaged.is_dir():

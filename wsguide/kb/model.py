@@ -131,17 +131,86 @@ TESTS = Obj(
     },
 )
 
+LAB_SOURCES = ("error_log", "exception", "status_line", "body", "config_test", "backend_log",
+               "client_log")
+
+LAB_EXPECT = Obj(
+    doc="What a lab run must observe (every key given is checked; see tests/labs/README.md).",
+    fields={
+        "config_test": F(Str(), doc="`nginx -t` fails and its output contains this text."),
+        "status": F(Num(integer=True, minimum=0, maximum=599),
+                    doc="HTTP status of the handshake as curl sees it; 101 = upgraded, 0 = none."),
+        "location": F(Str(), doc="Regex the Location header of that response matches."),
+        "body": F(Str(), doc="Regex the response body matches."),
+        "exception": F(Str(), doc="Text contained in the python client's exception."),
+        "echo": F(Bool(), doc="A message was echoed back through nginx."),
+        "close_code": F(Num(integer=True, minimum=1000, maximum=4999),
+                        doc="Close code the client received."),
+        "drop_after": F(Num(minimum=0), doc="Seconds of silence after which it dropped (+-0.75)."),
+        "open_after": F(Num(minimum=0), doc="Still open after this many seconds of silence."),
+        "error_log": F(ListOf(Str(), min_items=1),
+                       doc="Regexes, each matching an error.log line written during the run."),
+        "error_log_absent": F(ListOf(Str(), min_items=1),
+                              doc="Regexes no error.log line of the run may match."),
+        "backend_saw": F(ListOf(Str(), min_items=1),
+                         doc="Regexes, each matching a request the backend logged "
+                             "('GET /path upgrade=... connection=... host=...')."),
+        "backend_not_saw": F(ListOf(Str(), min_items=1), doc="Regexes no backend request matches."),
+        "backend_log": F(ListOf(Str(), min_items=1), doc="Regexes on the backend's own output."),
+        "upstream_connections": F(Num(integer=True, minimum=0),
+                                  doc="Distinct TCP connections nginx opened for the plain GETs."),
+        "post_status": F(Num(integer=True, minimum=0, maximum=599),
+                         doc="Status of the plain POST (client `big post=N`)."),
+        "opened": F(Num(integer=True, minimum=0), doc="WebSockets opened (client `many`)."),
+        "connected": F(Bool(), doc="socket.io client connected (client `sio`)."),
+        "transport": F(Str(), doc="socket.io transport after connecting (client `sio`)."),
+        "served_by": F(ListOf(Str(), min_items=1), doc="Backends that answered (client `sio`)."),
+        "subprotocol": F(Str(), doc="Subprotocol the client negotiated."),
+    },
+)
+
+LAB_BROKEN = Obj(
+    doc="The broken variant: config (http{} body), optional main context, backend, client.",
+    fields={
+        "config": F(Str(), True, "http{} body as jinja2 ({{ listen }}, {{ upstream }}, {{ map }}, ...)."),
+        "main": F(Str(), doc="Main-context lines (events{}, error_log); default worker_connections 256."),
+        "backend": F(Str(), doc="Overrides the lab's backend for this variant."),
+        "client": F(Str(), doc="Overrides the lab's client for this variant."),
+        "expect": F(LAB_EXPECT, True),
+    },
+)
+
+LAB_FIXED = Obj(
+    doc="The fixed variant; config defaults to `{{ map }} server { listen {{ listen }}; {{ fix }} }`.",
+    fields={
+        "config": F(Str(), doc="http{} body; {{ fix }} is the KB fix rendered, {{ broken }} the broken body."),
+        "main": F(Str(), doc="Main context; default the broken one ({{ broken_main }})."),
+        "backend": F(Str(), doc="Overrides the lab's backend (app-side fixes)."),
+        "client": F(Str(), doc="Overrides the lab's client (client-side fixes)."),
+        "expect": F(LAB_EXPECT, True),
+    },
+)
+
 LAB = Obj(
     doc="A real-nginx lab: the broken config shows the symptom, the KB's fix cures it.",
     fields={
-        "backend": F(Str(), True, "Backend kind from tests/labs/backends.py."),
-        "broken": F(Str(), True, "The broken nginx config (jinja2; see tests/labs/README.md)."),
-        "fixed": F(Str(), doc="The fixed config; defaults to the fix template in the broken one."),
-        "fix_vars": F(MapOf(Str()), doc="Variables for the fix template."),
-        "client": F(Str(), doc="Client scenario from tests/labs/clients.py."),
-        "expect_broken": F(MapOf(Str(), key_pattern=r"[a-z_]+"), True, "Observed symptom."),
-        "expect_fixed": F(MapOf(Str(), key_pattern=r"[a-z_]+"), True, "Observed after the fix."),
-        "skip_reason": F(Str(), doc="Why this lab cannot run everywhere."),
+        "backend": F(Str(pattern=r"[a-z0-9-]+( [a-z_]+=\S+)*",
+                         pattern_help="'kind key=value ...' (tests/labs/backends.py)"), True,
+                     "Backend kind and options from tests/labs/backends.py, e.g. 'ws-echo ping=1'."),
+        "client": F(Str(pattern=r"[a-z0-9-]+( [a-z_]+=\S+)*",
+                        pattern_help="'scenario key=value ...' (tests/labs/clients.py)"), True,
+                    "Client scenario from tests/labs/clients.py, e.g. 'idle secs=4'."),
+        "fix_vars": F(MapOf(Str()), doc="Variables for the fix template (jinja2 placeholders allowed)."),
+        "broken": F(LAB_BROKEN, True),
+        "fixed": F(LAB_FIXED, True),
+        "round_trip": F(Obj(fields={
+            "sources": F(ListOf(Enum(LAB_SOURCES)),
+                         doc="What the broken run printed that lookup must name this cause from "
+                             "(top 3); default error_log, exception, status_line, config_test."),
+            "first": F(ListOf(Enum(LAB_SOURCES)), doc="Sources specific enough to rank it first."),
+            "why": F(Str(), doc="Why sources are left out (required when sources is empty)."),
+        }), doc="Lookup round trip on the broken run's output."),
+        "skip_reason": F(Str(), doc="Why this lab cannot run everywhere (it is skipped)."),
     },
 )
 

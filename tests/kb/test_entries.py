@@ -1,0 +1,118 @@
+"""One parametrized suite over every knowledge entry (no per-cause Python)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wsguide.kb.loader import builtin_dir, load
+from wsguide.kb.selftest import run_entry_tests
+from wsguide.kb.templates import fix_variables, render, render_map
+
+DATA = Path(__file__).parent / "data"
+KB, PROBLEMS = load()
+CAUSE_IDS = sorted(KB.causes)
+FAILURES = [c for c in CAUSE_IDS if KB.causes[c].get("kind", "failure") == "failure"]
+
+
+def test_knowledge_base_loads_without_problems():
+    assert [str(p) for p in PROBLEMS] == []
+
+
+def test_every_taxonomy_id_has_an_entry():
+    wanted = (DATA / "taxonomy.txt").read_text().split()
+    missing = [cid for cid in wanted if cid not in KB.causes]
+    assert missing == [], f"no entry for: {missing}"
+
+
+@pytest.mark.parametrize("cid", CAUSE_IDS)
+def test_entry_lookup_tests(cid):
+    assert [str(p) for p in run_entry_tests(KB, only={cid})] == []
+
+
+@pytest.mark.parametrize("cid", CAUSE_IDS)
+def test_entry_has_its_own_examples(cid):
+    """Like gixy: no cause without a positive and a look-alike example."""
+    cause = KB.causes[cid]
+    tests = cause["tests"].get("lookup", {})
+    if not cause.get("signatures"):
+        pytest.skip(f"{cid} has no observable output to recognise")
+    assert len(tests.get("match", [])) >= 3, "needs at least 3 texts that must rank it first"
+    assert len(tests.get("no_match", [])) >= 2, "needs at least 2 look-alikes"
+
+
+@pytest.mark.parametrize("cid", CAUSE_IDS)
+def test_entry_recognition_breadth(cid):
+    sigs = KB.causes[cid].get("signatures", [])
+    if not sigs:
+        pytest.skip(f"{cid} has no observable output to recognise")
+    assert len(sigs) >= 4, "at least 4 signatures"
+    assert len({s["source"] for s in sigs}) >= 2, "signatures from at least 2 sources"
+
+
+def _nginx_t(nginx_bin: str, tmp_path: Path, http_body: str) -> subprocess.CompletedProcess[str]:
+    conf = tmp_path / "nginx.conf"
+    (tmp_path / "logs").mkdir(exist_ok=True)
+    conf.write_text(
+        "pid nginx.pid;\nerror_log logs/error.log;\nevents {}\nhttp {\n"
+        "client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp;\n"
+        "uwsgi_temp_path tmp; scgi_temp_path tmp; access_log off;\n"
+        "upstream backend { server 127.0.0.1:9; }\n"
+        f"{http_body}\n}}\n")
+    return subprocess.run([nginx_bin, "-t", "-q", "-p", str(tmp_path), "-c", str(conf),
+                           "-e", str(tmp_path / "logs/error.log")],
+                          capture_output=True, text=True, timeout=30)
+
+
+WITH_TEMPLATE = [c for c in CAUSE_IDS if KB.causes[c]["fix"].get("template")]
+
+
+@pytest.mark.nginx
+@pytest.mark.parametrize("cid", WITH_TEMPLATE)
+@pytest.mark.parametrize("which", ["defaults", "test-vars"])
+def test_fix_renders_and_passes_nginx_t(cid, which, nginx_bin, tmp_path):
+    """The fix renders with StrictUndefined and real nginx accepts it in server or http context."""
+    cause = KB.causes[cid]
+    overrides = cause["tests"].get("fix", {}).get("vars", {}) if which == "test-vars" else {}
+    snippet = render(KB, cause["fix"]["template"], fix_variables(cause, overrides))
+    mapping = render_map(KB)
+    in_server = _nginx_t(nginx_bin, tmp_path, f"{mapping}\nserver {{\nlisten 127.0.0.1:1;\n{snippet}\n}}")
+    if in_server.returncode == 0:
+        return
+    at_http = _nginx_t(nginx_bin, tmp_path, f"{mapping}\n{snippet}")
+    assert at_http.returncode == 0, f"nginx -t rejects the fix:\n{in_server.stderr}\n{at_http.stderr}"
+
+
+def test_negative_corpus_matches_no_strong_signature():
+    """Ordinary log noise (favicon 404s, TLS chatter, slow APIs) must not name any cause."""
+    from wsguide.kb.index import build
+    from wsguide.lookup import Lookup
+
+    index = build(KB)
+    offenders = []
+    for n, line in enumerate((DATA / "unrelated.txt").read_text().splitlines(), 1):
+        engine = Lookup(index)
+        engine.add_text(line)
+        for hit in engine.ranked(top=None).causes:
+            if hit.strong:
+                offenders.append(f"line {n} -> {hit.id} ({hit.evidence[0].signature}): {line[:90]}")
+    assert offenders == []
+
+
+def test_schema_json_is_current():
+    from wsguide.kb.schema import schema_text
+
+    on_disk = (builtin_dir() / "schema.json").read_text()
+    assert on_disk == schema_text(), "run: python -m wsguide kb schema > knowledge/schema.json"
+
+
+def test_signatures_do_not_decide_on_bare_codes():
+    for cid, cause in KB.causes.items():
+        for sig in cause.get("signatures", []):
+            if sig["strength"] != "strong":
+                continue
+            text = sig.get("regex") or " ".join(sig["all"])
+            assert re.search(r"[A-Za-z]{4,}", text), f"{cid}/{sig['id']} is strong on a bare code"

@@ -1,0 +1,331 @@
+"""Lab client scenarios: python websockets (plus raw sockets where a curl-like view is needed).
+
+A scenario is `kind key=value ...` (the lab's `client:`); `run_client` returns an observation
+dict whose keys match `expect:` in a lab (see tests/labs/README.md), plus `printed`: the
+(source, line) pairs a person would have seen, fed to `wsguide lookup` by the round-trip test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import ssl
+import time
+from typing import Any
+
+SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio")
+
+
+def exc_text(exc: BaseException) -> str:
+    t = type(exc)
+    mod = "" if t.__module__ == "builtins" else t.__module__ + "."
+    return f"{mod}{t.__qualname__}: {exc}"
+
+
+def parse(spec: str) -> tuple[str, dict[str, str]]:
+    kind, *words = spec.split()
+    if kind not in SCENARIOS:
+        raise ValueError(f"unknown client scenario {kind!r} (known: {', '.join(SCENARIOS)})")
+    opts = {}
+    for w in words:
+        k, sep, v = w.partition("=")
+        if not sep:
+            raise ValueError(f"client option {w!r} is not key=value")
+        opts[k] = v
+    return kind, opts
+
+
+class Target:
+    def __init__(self, port: int, scheme: str = "ws", ca: str | None = None) -> None:
+        self.port = port
+        self.scheme = scheme
+        self.ca = ca
+
+    def url(self, path: str) -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
+
+    def ssl(self) -> ssl.SSLContext | None:
+        if self.scheme != "wss":
+            return None
+        ctx = ssl.create_default_context(cafile=self.ca)
+        return ctx
+
+
+async def raw_request(target: Target, path: str, headers: dict[str, str], method: str = "GET",
+                      body: bytes = b"", timeout: float = 3.0) -> dict[str, Any]:
+    """One HTTP request on a new connection, curl-style: status line, headers, body."""
+    out: dict[str, Any] = {"status": 0, "status_line": "", "headers": {}, "body": ""}
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", target.port, ssl=target.ssl(),
+                                    server_hostname="127.0.0.1" if target.ssl() else None),
+            timeout)
+    except Exception as exc:  # noqa: BLE001
+        out["exception"] = exc_text(exc)
+        return out
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{target.port}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    try:
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+        text = head.decode("latin-1").split("\r\n")
+        out["status_line"] = text[0]
+        parts = text[0].split(" ", 2)
+        out["status"] = int(parts[1])
+        for line in text[1:]:
+            if ":" in line:
+                k, _, v = line.partition(":")
+                out["headers"][k.strip().lower()] = v.strip()
+        if out["status"] != 101:
+            n = int(out["headers"].get("content-length", "0") or 0)
+            if n:
+                data = await asyncio.wait_for(reader.readexactly(n), timeout)
+            else:
+                data = b""
+            out["body"] = data.decode("utf-8", "replace")
+    except Exception as exc:  # noqa: BLE001
+        out.setdefault("exception", exc_text(exc))
+    finally:
+        writer.close()
+    return out
+
+
+def ws_headers(opts: dict[str, str]) -> dict[str, str]:
+    h = {"Upgrade": "websocket", "Connection": "Upgrade",
+         "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+         "Sec-WebSocket-Version": "13"}
+    if opts.get("subprotocols"):
+        h["Sec-WebSocket-Protocol"] = opts["subprotocols"].replace(",", ", ")
+    if opts.get("origin"):
+        h["Origin"] = opts["origin"]
+    return h
+
+
+def connect_kwargs(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    kw: dict[str, Any] = {"open_timeout": 5, "close_timeout": 1, "ping_interval": None,
+                          "compression": None, "max_size": None}
+    if target.scheme == "wss":
+        kw["ssl"] = target.ssl()
+    if opts.get("subprotocols"):
+        kw["subprotocols"] = opts["subprotocols"].split(",")
+    if opts.get("origin"):
+        kw["origin"] = opts["origin"]
+    if "ping" in opts:
+        kw["ping_interval"] = float(opts["ping"])
+        kw["ping_timeout"] = float(opts["ping"]) * 5
+    headers = {}
+    if opts.get("auth"):
+        headers["Authorization"] = "Basic " + base64.b64encode(opts["auth"].encode()).decode()
+    if opts.get("cookie"):
+        headers["Cookie"] = opts["cookie"]
+    if headers:
+        kw["additional_headers"] = headers
+    return kw
+
+
+def probe_printed(probe: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    if probe.get("status") and probe["status"] != 101:
+        out.append(("status_line", probe["status_line"]))
+        body = probe.get("body", "")
+        if body and "<html" not in body.lower():
+            out += [("body", ln.strip()) for ln in body.splitlines() if ln.strip()]
+    return out
+
+
+async def echo_once(target: Target, path: str, opts: dict[str, str]) -> dict[str, Any]:
+    from websockets.asyncio.client import connect
+
+    obs: dict[str, Any] = {"echo": False, "exception": None, "subprotocol": None}
+    try:
+        async with connect(target.url(path), **connect_kwargs(target, opts)) as ws:
+            obs["subprotocol"] = ws.subprotocol
+            await ws.send("hello")
+            obs["echo"] = await asyncio.wait_for(ws.recv(), 3) == "hello"
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+    return obs
+
+
+async def scenario_echo(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """Per path: a curl-like handshake (status line, Location, body), then a real client."""
+    paths = opts.get("paths", opts.get("path", "/ws")).split(",")
+    obs: dict[str, Any] = {"printed": []}
+    for i, path in enumerate(paths):
+        hdrs = ws_headers(opts)
+        if opts.get("auth"):
+            hdrs["Authorization"] = "Basic " + base64.b64encode(opts["auth"].encode()).decode()
+        probe = await raw_request(target, path, hdrs)
+        res = await echo_once(target, path, opts)
+        if i == 0:
+            obs.update(status=probe["status"], location=probe["headers"].get("location"),
+                       body=probe.get("body", ""), **res)
+            if probe.get("exception") and not res["exception"]:
+                obs["exception"] = probe["exception"]
+            obs["printed"] += probe_printed(probe)
+            if obs["exception"]:
+                obs["printed"].append(("exception", obs["exception"]))
+        obs.setdefault("statuses", []).append(probe["status"])
+    return obs
+
+
+async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """Open, say hello once, then stay silent for `secs`; when did it drop, with which code."""
+    from websockets.asyncio.client import connect
+
+    secs = float(opts.get("secs", "4"))
+    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
+                           "drop_after": None, "open_after": 0.0}
+    try:
+        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+        return obs
+    obs["status"] = 101
+    await ws.send("hello")
+    obs["echo"] = await ws.recv() == "hello"
+    t0 = time.monotonic()
+    try:
+        await asyncio.wait_for(ws.recv(), secs)
+    except asyncio.TimeoutError:
+        obs["open_after"] = round(time.monotonic() - t0, 2)
+        await ws.close()
+        return obs
+    except Exception as exc:  # noqa: BLE001
+        obs["drop_after"] = round(time.monotonic() - t0, 2)
+        obs["open_after"] = obs["drop_after"]
+        obs["close_code"] = ws.close_code
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+    return obs
+
+
+async def scenario_big(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """A WebSocket message of `size` bytes, then a plain POST of `post` bytes (polling-style)."""
+    from websockets.asyncio.client import connect
+
+    size = int(opts.get("size", str(2 * 2**20)))
+    obs: dict[str, Any] = {"printed": [], "exception": None, "echo": False, "close_code": None}
+    try:
+        async with connect(target.url(opts.get("path", "/ws")),
+                           **connect_kwargs(target, opts)) as ws:
+            payload = os.urandom(size)
+            await ws.send(payload)
+            obs["echo"] = await asyncio.wait_for(ws.recv(), 5) == payload
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["close_code"] = getattr(getattr(exc, "rcvd", None), "code", None)
+        obs["printed"].append(("exception", obs["exception"]))
+    if "post" in opts:
+        probe = await raw_request(target, opts.get("path", "/ws"),
+                                  {"Content-Type": "application/octet-stream"}, method="POST",
+                                  body=b"x" * int(opts["post"]))
+        obs["post_status"] = probe["status"]
+        obs["printed"] += probe_printed(probe)
+    return obs
+
+
+async def scenario_plain(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """`n` plain GETs, each on a new client connection (the harness counts upstream ports)."""
+    n = int(opts.get("n", "5"))
+    statuses = []
+    for _ in range(n):
+        probe = await raw_request(target, opts.get("path", "/ws"), {})
+        statuses.append(probe["status"])
+    res = await echo_once(target, opts.get("path", "/ws"), opts)
+    obs = {"printed": [], "plain_statuses": statuses, "status": 101 if res["echo"] else 0, **res}
+    if res["exception"]:
+        obs["printed"].append(("exception", res["exception"]))
+    await asyncio.sleep(0.2)
+    return obs
+
+
+async def scenario_many(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """Open `n` WebSockets one after another and hold them; count how many opened."""
+    from websockets.asyncio.client import connect
+
+    n = int(opts.get("n", "10"))
+    held, errors = [], []
+    for _ in range(n):
+        try:
+            ws = await connect(target.url(opts.get("path", "/ws")),
+                               **connect_kwargs(target, opts))
+            await ws.send("hello")
+            await asyncio.wait_for(ws.recv(), 3)
+            held.append(ws)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc_text(exc))
+    probe = await raw_request(target, opts.get("path", "/ws"), ws_headers(opts))
+    for ws in held:
+        await ws.close()
+    obs: dict[str, Any] = {"opened": len(held), "exception": errors[0] if errors else None,
+                           "printed": [("exception", e) for e in dict.fromkeys(errors)]}
+    obs["printed"] += probe_printed(probe)
+    obs["status"] = probe["status"]
+    return obs
+
+
+async def scenario_h2c(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """An `Upgrade: h2c` request (h2c smuggling attempt); the harness checks what the backend saw."""
+    probe = await raw_request(target, opts.get("path", "/ws"), {
+        "Upgrade": "h2c", "Connection": "Upgrade, HTTP2-Settings",
+        "HTTP2-Settings": "AAMAAABkAARAAAAAAAIAAAAA"})
+    res = await echo_once(target, opts.get("path", "/ws"), {})
+    return {"printed": [], "status": probe["status"], "echo": res["echo"],
+            "exception": res["exception"]}
+
+
+async def scenario_sio(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """python-socketio client: polling handshake, then upgrade; `calls` whoami round trips."""
+    import logging
+
+    import socketio
+
+    records: list[str] = []
+
+    class Grab(logging.Handler):
+        def emit(self, record):
+            records.append(f"{record.name} {record.levelname} {record.getMessage()}")
+
+    grab = Grab(level=logging.INFO)
+    loggers = [logging.getLogger(n) for n in ("engineio.client", "socketio.client")]
+    for lg in loggers:
+        lg.addHandler(grab)
+        lg.setLevel(logging.INFO)
+    obs: dict[str, Any] = {"printed": [], "connected": False, "transport": None,
+                           "exception": None, "served_by": []}
+    client = socketio.AsyncClient(reconnection=False, logger=loggers[1],
+                                  engineio_logger=loggers[0])
+    try:
+        await client.connect(target.url("/").replace("ws", "http", 1),
+                             transports=["polling", "websocket"], wait_timeout=5)
+        obs["connected"] = True
+        for _ in range(int(opts.get("calls", "4"))):
+            obs["served_by"].append(await client.call("whoami", timeout=3))
+            await asyncio.sleep(0.05)
+        obs["transport"] = client.transport()
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+    finally:
+        try:
+            await client.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+        for lg in loggers:
+            lg.removeHandler(grab)
+    if obs["exception"]:
+        obs["printed"].append(("exception", obs["exception"]))
+    obs["printed"] += [("client_log", r) for r in records
+                       if " ERROR " in r or " WARNING " in r or "status code" in r]
+    return obs
+
+
+async def run_client(spec: str, target: Target) -> dict[str, Any]:
+    kind, opts = parse(spec)
+    if opts.pop("scheme", None) == "wss":
+        target.scheme = "wss"
+    return await globals()[f"scenario_{kind}"](target, opts)

@@ -1,0 +1,351 @@
+"""Run a knowledge-base lab on a real nginx: broken config vs the KB's own fix.
+
+`run_lab(kb, cause_id, workdir)` starts, for the broken and the fixed variant concurrently:
+backends (one process each, tests/labs/backends.py), an nginx from PATH in a temporary prefix
+(`nginx -p DIR -c DIR/nginx.conf -e DIR/logs/error.log -g 'daemon off;'`, error_log at info)
+on free 127.0.0.1 ports, then the client scenario (tests/labs/clients.py). Everything started
+is stopped by PID in `finally`, also when a step fails. See tests/labs/README.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import clients
+
+HERE = Path(__file__).resolve().parent
+BACKENDS = ("ws-echo", "aiohttp", "http-plain", "sink", "sio", "tls-ws", "none")
+TLS_BACKENDS = ("tls-ws",)
+DEFAULT_MAIN = "events { worker_connections 256; }"
+DEFAULT_FIXED = "{{ map }}\nserver {\n    listen {{ listen }};\n{{ fix }}\n}\n"
+DRIFT = 0.75  # seconds of tolerance on drop_after
+SOURCES = ("error_log", "exception", "status_line", "body", "config_test", "backend_log",
+           "client_log")
+DEFAULT_ROUND_TRIP = ("error_log", "exception", "status_line", "config_test")
+# error.log lines that any run prints and that say nothing about a failure.
+NOISE = re.compile(
+    r"\[notice\]|closed keepalive connection|using inherited sockets|"
+    r"signal \d+ \(SIG|worker process \d+ exited|start worker process"
+)
+ERROR_LOG_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\]")
+
+
+class LabError(AssertionError):
+    """The lab itself could not run as written (bad config, backend did not start)."""
+
+
+def find_nginx() -> str | None:
+    found = os.environ.get("WSGUIDE_NGINX") or shutil.which("nginx")
+    if found:
+        return found
+    for d in ("/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"):
+        if os.access(os.path.join(d, "nginx"), os.X_OK):
+            return os.path.join(d, "nginx")
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Procs:
+    """Processes started by one variant; stopped by PID, newest first."""
+
+    items: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
+
+    def add(self, name: str, proc: subprocess.Popen) -> None:
+        self.items.append((name, proc))
+
+    def stop(self) -> None:
+        for _name, proc in reversed(self.items):
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        for _name, proc in reversed(self.items):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # own session: the group id is its pid
+                proc.wait(5)
+        self.items.clear()
+
+
+def parse_backend(spec: str) -> tuple[str, dict[str, str]]:
+    kind, *words = spec.split()
+    if kind not in BACKENDS:
+        raise LabError(f"unknown backend kind {kind!r} (known: {', '.join(BACKENDS)})")
+    opts = {}
+    for w in words:
+        k, sep, v = w.partition("=")
+        if not sep:
+            raise LabError(f"backend option {w!r} is not key=value")
+        opts[k] = v
+    return kind, opts
+
+
+async def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LabError(f"{what} exited with {proc.returncode} before listening on {port}")
+        if listening(port):
+            return
+        await asyncio.sleep(0.05)
+    raise LabError(f"{what} did not listen on 127.0.0.1:{port} within {timeout}s")
+
+
+def certificates(workdir: Path) -> dict[str, str]:
+    """A trustme CA and a server certificate for 127.0.0.1/localhost (shared by a lab's runs)."""
+    import trustme
+
+    certs = workdir / "certs"
+    if not (certs / "ca.pem").exists():
+        certs.mkdir(parents=True, exist_ok=True)
+        ca = trustme.CA()
+        cert = ca.issue_cert("127.0.0.1", "localhost")
+        ca.cert_pem.write_to_path(str(certs / "ca.pem"))
+        cert.private_key_pem.write_to_path(str(certs / "key.pem"))
+        cert.cert_chain_pems[0].write_to_path(str(certs / "cert.pem"))
+        os.chmod(certs, 0o755)
+        for f in certs.iterdir():
+            os.chmod(f, 0o644)
+    return {"ca": str(certs / "ca.pem"), "cert": str(certs / "cert.pem"),
+            "key": str(certs / "key.pem")}
+
+
+def render(kb, source: str, values: dict[str, Any]) -> str:
+    from wsguide.kb.templates import render as kb_render
+
+    return kb_render(kb, source, values)
+
+
+def nginx_conf(prefix: Path, main: str, body: str) -> str:
+    lines = [main.strip()]
+    if "error_log" not in main:
+        lines.append(f"error_log {prefix}/logs/error.log info;")
+    if "worker_processes" not in main:
+        lines.append("worker_processes 1;")
+    lines.append(f"pid {prefix}/nginx.pid;")
+    temps = "\n".join(f"    {d}_temp_path {prefix}/tmp/{d};"
+                      for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    lines.append(
+        "http {\n"
+        "    log_format lab '$remote_addr \"$request\" $status up=$upstream_addr "
+        "upstatus=$upstream_status rt=$request_time';\n"
+        f"    access_log {prefix}/logs/access.log lab;\n{temps}\n{body}\n}}\n")
+    return "\n".join(lines) + "\n"
+
+
+async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
+                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Start backends + nginx for one variant, run the client, collect everything it printed."""
+    nginx = find_nginx()
+    if not nginx:
+        raise LabError("nginx not found on PATH")
+    run = lab[which]
+    prefix = workdir / which
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    (prefix / "tmp").mkdir(exist_ok=True)
+    for d in (workdir, prefix, prefix / "logs", prefix / "tmp"):
+        os.chmod(d, 0o755)  # nginx workers run as nobody when the tests run as root
+    procs = Procs()
+    obs: dict[str, Any] = {"printed": []}
+    try:
+        kind, bopts = parse_backend(run.get("backend", lab["backend"]))
+        count = int(bopts.pop("count", "1"))
+        ports = [free_port() for _ in range(count)]
+        port, port2 = free_port(), free_port()
+        certs = certificates(workdir)
+        scheme = "https" if kind in TLS_BACKENDS or bopts.get("tls") else "http"
+        values: dict[str, Any] = {
+            "port": port, "listen": f"127.0.0.1:{port}", "port2": port2,
+            "listen2": f"127.0.0.1:{port2}", "prefix": str(prefix),
+            "backend": f"127.0.0.1:{ports[0]}", "backend_port": ports[0],
+            "upstream": f"{scheme}://127.0.0.1:{ports[0]}", **certs,
+        }
+        for i, p in enumerate(ports[1:], start=2):
+            values[f"backend{i}"] = f"127.0.0.1:{p}"
+        values["map"] = render(kb, kb.snippets["ws-upgrade-map.conf.j2"], {})
+        declared = kb.causes[cause_id]["fix"].get("variables", {})
+        fix_vars = {k: render(kb, v, values) for k, v in lab.get("fix_vars", {}).items()}
+        for name in declared:
+            if name not in fix_vars and name in ("upstream", "backend", "port", "listen"):
+                fix_vars[name] = str(values[name])
+        from wsguide.kb.templates import render_fix
+
+        values["fix"] = render_fix(kb, cause_id, fix_vars)
+        values["broken"] = render(kb, lab["broken"]["config"], values)
+        values["broken_main"] = render(kb, lab["broken"].get("main", DEFAULT_MAIN), values)
+        if which == "broken":
+            body, main = values["broken"], values["broken_main"]
+        else:
+            body = render(kb, run.get("config", DEFAULT_FIXED), values)
+            main = render(kb, run.get("main", "{{ broken_main }}"), values)
+        conf = nginx_conf(prefix, main, body)
+        (prefix / "nginx.conf").write_text(conf)
+        obs["config"] = conf
+        base = [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                "-e", str(prefix / "logs" / "error.log")]
+        test = subprocess.run([*base, "-t"], capture_output=True, text=True, timeout=20)
+        obs["config_test_output"] = test.stderr
+        obs["config_ok"] = test.returncode == 0
+        if test.returncode != 0:
+            obs["printed"] += [("config_test", ln) for ln in test.stderr.splitlines()
+                               if ln.strip()]
+            if "config_test" in run["expect"]:
+                return obs
+            raise LabError(f"nginx -t failed for the {which} config of {cause_id}:\n"
+                           f"{test.stderr}\n--- nginx.conf ---\n{conf}")
+        # backends
+        blog = prefix / "backend.jsonl"
+        bout = open(prefix / "backend.out", "w")  # noqa: SIM115
+        started = []
+        if kind != "none":
+            for i, bport in enumerate(ports, start=1):
+                cmd = [sys.executable, str(HERE / "backends.py"), kind,
+                       *[f"{k}={v}" for k, v in bopts.items()],
+                       "--port", str(bport), "--name", f"b{i}", "--log", str(blog),
+                       "--cert", certs["cert"], "--key", certs["key"]]
+                proc = subprocess.Popen(cmd, stdout=bout, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+                procs.add(f"backend b{i}", proc)
+                procs.ports.append(bport)
+                started.append((bport, proc))
+        proc = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        procs.add("nginx", proc)
+        procs.ports.append(port)
+        await asyncio.gather(*[wait_port(bp, p, f"backend {kind}") for bp, p in started],
+                             wait_port(port, proc, "nginx"))
+        err_path = prefix / "logs" / "error.log"
+        offset = err_path.stat().st_size if err_path.exists() else 0
+        target = clients.Target(port, ca=certs["ca"])
+        client_obs = await asyncio.wait_for(
+            clients.run_client(run.get("client", lab["client"]), target), 60)
+        await asyncio.sleep(0.3)  # let nginx flush its log lines
+        obs.update(client_obs)
+        obs["printed"] = client_obs.get("printed", [])
+        text = err_path.read_text(errors="replace")[offset:] if err_path.exists() else ""
+        obs["error_log"] = [ln for ln in text.splitlines() if ln.strip()]
+        obs["printed"] += [("error_log", ln) for ln in obs["error_log"] if not NOISE.search(ln)]
+        reqs = []
+        if blog.exists():
+            for ln in blog.read_text().splitlines():
+                reqs.append(json.loads(ln))
+        obs["backend_requests"] = reqs
+        obs["backend_lines"] = [request_line(r) for r in reqs]
+        peers = {r.get("peer_port") for r in reqs if r.get("method") == "GET"
+                 and not r.get("upgrade")}
+        obs["upstream_connections"] = len(peers)
+        bout.close()
+        out = (prefix / "backend.out").read_text(errors="replace").splitlines()
+        obs["backend_output"] = out
+        obs["printed"] += [("backend_log", ln) for ln in out
+                           if re.search(r"\berror\b", ln, re.I)]
+    finally:
+        procs_ports = list(procs.ports)
+        procs.stop()
+        obs["left_listening"] = [p for p in procs_ports if listening(p)]
+    return obs
+
+
+def request_line(r: dict[str, Any]) -> str:
+    parts = [r.get("method", ""), r.get("path", "")]
+    for k in ("upgrade", "connection", "host", "origin", "protocol", "version", "backend"):
+        if r.get(k) is not None:
+            parts.append(f"{k}={r[k]}")
+    return " ".join(str(p) for p in parts)
+
+
+async def run_lab(kb, cause_id: str, workdir: Path) -> dict[str, dict[str, Any]]:
+    lab = kb.causes[cause_id]["lab"]
+    broken, fixed = await asyncio.gather(
+        run_variant(kb, cause_id, lab, "broken", workdir),
+        run_variant(kb, cause_id, lab, "fixed", workdir),
+        return_exceptions=True)
+    for r in (broken, fixed):
+        if isinstance(r, BaseException):
+            raise r
+    return {"broken": broken, "fixed": fixed}
+
+
+def check(expect: dict[str, Any], obs: dict[str, Any]) -> list[str]:
+    """Compare an `expect:` block with an observation; return the mismatches."""
+    bad: list[str] = []
+
+    def miss(key: str, want: Any, got: Any) -> None:
+        bad.append(f"{key}: expected {want!r}, observed {got!r}")
+
+    for key, want in expect.items():
+        got = obs.get(key)
+        if key == "config_test":
+            if obs.get("config_ok") or want not in obs.get("config_test_output", ""):
+                miss(key, want, obs.get("config_test_output"))
+        elif key == "exception":
+            if not got or want not in got:
+                miss(key, want, got)
+        elif key in ("location", "body"):
+            if not got or not re.search(want, got):
+                miss(key, want, got)
+        elif key == "drop_after":
+            if got is None or abs(got - want) > DRIFT:
+                miss(key, want, got)
+        elif key == "open_after":
+            if got is None or got < want:
+                miss(key, want, got)
+        elif key in ("error_log", "backend_saw", "backend_log"):
+            src = {"error_log": "error_log", "backend_saw": "backend_lines",
+                   "backend_log": "backend_output"}[key]
+            for rx in want:
+                if not any(re.search(rx, ln) for ln in obs.get(src, [])):
+                    miss(f"{key} ~ {rx}", rx, obs.get(src))
+        elif key in ("error_log_absent", "backend_not_saw"):
+            src = "error_log" if key == "error_log_absent" else "backend_lines"
+            for rx in want:
+                hits = [ln for ln in obs.get(src, []) if re.search(rx, ln)]
+                if hits:
+                    miss(f"{key} ~ {rx}", "no line", hits)
+        elif key == "served_by":
+            if sorted(set(got or [])) != sorted(want):
+                miss(key, want, got)
+        elif got != want:
+            miss(key, want, got)
+    return bad
+
+
+def round_trip_texts(lab: dict, broken: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(source, pasted text, must rank first) for every source the broken run printed."""
+    rt = lab.get("round_trip", {})
+    sources = rt.get("sources", list(DEFAULT_ROUND_TRIP))
+    first = set(rt.get("first", []))
+    out = []
+    for src in sources:
+        lines = list(dict.fromkeys(ln for s, ln in broken.get("printed", []) if s == src))
+        if lines:
+            out.append((src, "\n".join(lines), src in first))
+    return out
