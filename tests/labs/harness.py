@@ -282,8 +282,9 @@ def request_line(r: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts)
 
 
-async def run_lab(kb, cause_id: str, workdir: Path) -> dict[str, dict[str, Any]]:
-    lab = kb.causes[cause_id]["lab"]
+async def run_lab(kb, cause_id: str, workdir: Path,
+                  lab: dict | None = None) -> dict[str, dict[str, Any]]:
+    lab = lab if lab is not None else kb.causes[cause_id]["lab"]
     broken, fixed = await asyncio.gather(
         run_variant(kb, cause_id, lab, "broken", workdir),
         run_variant(kb, cause_id, lab, "fixed", workdir),

@@ -1,0 +1,44 @@
+"""lookup runs in pipes and CI: it must not pay for Textual, networkx, jinja2 or PyYAML.
+
+The import-linter contract (pyproject.toml) sees static imports; this run-time test sees what a
+real `wsguide lookup` loads once its index is cached, including deferred imports.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from helpers import ROOT
+
+HEAVY = ("textual", "networkx", "jinja2", "yaml", "rich")
+
+PROBE = """
+import sys, json
+from wsguide.__main__ import main
+assert main(["lookup", "--json", "upstream timed out (110: Connection timed out) while proxying upgraded connection"]) == 0
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})), file=sys.stderr)
+"""
+
+
+def _loaded(tmp_path) -> list[str]:
+    # The mini KB keeps this test about imports, not about the state of the real entries.
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "WSGUIDE_BUILTIN_KB": str(ROOT / "tests/kb/data/mini-kb")}
+    code = PROBE.format(heavy=set(HEAVY))
+    for _ in range(2):  # the first run builds the cached index; the second is the warm path
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_warm_lookup_loads_no_heavy_module(tmp_path):
+    assert _loaded(tmp_path) == []
+
+
+def test_cli_package_imports_are_light():
+    code = "import sys, wsguide.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (set(HEAVY),)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
