@@ -198,7 +198,7 @@ async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001
         obs["drop_after"] = round(time.monotonic() - t0, 2)
         obs["open_after"] = obs["drop_after"]
-        obs["close_code"] = ws.close_code
+        obs["close_code"] = int(ws.close_code) if ws.close_code else None
         obs["exception"] = exc_text(exc)
         obs["printed"].append(("exception", obs["exception"]))
     return obs

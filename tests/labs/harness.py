@@ -38,7 +38,8 @@ DEFAULT_ROUND_TRIP = ("error_log", "exception", "status_line", "config_test")
 # error.log lines that any run prints and that say nothing about a failure.
 NOISE = re.compile(
     r"\[notice\]|closed keepalive connection|using inherited sockets|"
-    r"signal \d+ \(SIG|worker process \d+ exited|start worker process"
+    r"signal \d+ \(SIG|worker process \d+ exited|start worker process|"
+    r"client closed connection while waiting for request"  # the harness's readiness probe
 )
 ERROR_LOG_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\]")
 

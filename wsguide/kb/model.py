@@ -7,7 +7,7 @@ compiled index can be cached and read back without PyYAML).
 
 from __future__ import annotations
 
-from .shape import F, ListOf, MapOf, Num, Obj, Str, Enum, Bool
+from .shape import Bool, Enum, F, ListOf, MapOf, Num, Obj, Str
 
 ID = r"[a-z0-9][a-z0-9-]*"
 ID_HELP = "an id of lowercase letters, digits and '-'"
