@@ -70,7 +70,7 @@ def build(kb: Any) -> dict[str, Any]:
 
 def load_index(extra: list[str] | None = None) -> dict[str, Any]:
     """The lookup index for the built-in KB plus extra directories, from cache when current."""
-    from .loader import kb_dirs
+    from .paths import kb_dirs
 
     dirs = kb_dirs(extra)
     key = _key(dirs)

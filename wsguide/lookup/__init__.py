@@ -6,6 +6,6 @@ index comes from the cache). `tests/cli/test_import_hygiene.py` holds it to that
 
 from __future__ import annotations
 
-from .lookup import CauseHit, Evidence, LookupResult, Lookup, lookup_text
+from .lookup import CauseHit, Evidence, Lookup, LookupResult, lookup_text
 
 __all__ = ["CauseHit", "Evidence", "Lookup", "LookupResult", "lookup_text"]
