@@ -17,7 +17,8 @@ HEAVY = ("textual", "networkx", "jinja2", "yaml", "rich")
 PROBE = """
 import sys, json
 from wsguide.__main__ import main
-assert main(["lookup", "--json", "upstream timed out (110: Connection timed out) while proxying upgraded connection"]) == 0
+text = "upstream timed out (110: Connection timed out) while proxying upgraded connection"
+assert main(["lookup", "--json", text]) == 0
 print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})), file=sys.stderr)
 """
 
@@ -39,6 +40,7 @@ def test_warm_lookup_loads_no_heavy_module(tmp_path):
 
 
 def test_cli_package_imports_are_light():
-    code = "import sys, wsguide.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (set(HEAVY),)
+    heavy = set(HEAVY)
+    code = f"import sys, wsguide.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

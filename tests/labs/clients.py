@@ -191,7 +191,7 @@ async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     t0 = time.monotonic()
     try:
         await asyncio.wait_for(ws.recv(), secs)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         obs["open_after"] = round(time.monotonic() - t0, 2)
         await ws.close()
         return obs

@@ -111,10 +111,10 @@ def test_lab(cause_id: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     for which in ("broken", "fixed"):
         assert not res[which]["left_listening"], f"{which}: ports still listening after teardown"
     bad = harness.check(lab["broken"]["expect"], res["broken"])
-    assert not bad, (f"the broken config did not show the symptom:\n  " + "\n  ".join(bad)
+    assert not bad, ("the broken config did not show the symptom:\n  " + "\n  ".join(bad)
                      + "\nobserved:\n" + _report(res["broken"]))
     bad = harness.check(lab["fixed"]["expect"], res["fixed"])
-    assert not bad, (f"the KB fix did not cure it:\n  " + "\n  ".join(bad)
+    assert not bad, ("the KB fix did not cure it:\n  " + "\n  ".join(bad)
                      + "\nobserved:\n" + _report(res["fixed"])
                      + "\n--- fixed nginx.conf ---\n" + res["fixed"].get("config", ""))
 

@@ -84,8 +84,8 @@ def test_gzip_is_recognised_without_the_suffix(tmp_path):
 
 
 def test_line_numbers_stay_exact_across_chunks(tmp_path, monkeypatch):
-    from wsguide.lookup import Lookup, scan
     from wsguide.kb.index import load_index
+    from wsguide.lookup import Lookup, scan
 
     monkeypatch.setenv("WSGUIDE_BUILTIN_KB", MINI["WSGUIDE_BUILTIN_KB"])
     monkeypatch.setattr(scan, "CHUNK", 4096)

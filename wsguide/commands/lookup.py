@@ -8,7 +8,7 @@ import sys
 NAME = "lookup"
 HELP = "rank the likely causes of pasted error text or a log file"
 EXAMPLES = """examples:
-  wsguide lookup "WebSocket connection to 'wss://example.com/ws' failed: Error during WebSocket handshake: Unexpected response code: 505"
+  wsguide lookup "Error during WebSocket handshake: Unexpected response code: 505"
   tail -n 500 /var/log/nginx/error.log | wsguide lookup
   wsguide lookup --file /var/log/nginx/error.log --file /var/log/nginx/error.log.2.gz
   wsguide lookup --json --top 3 - < paste.txt
