@@ -252,7 +252,7 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         obs.update(client_obs)
         obs["printed"] = client_obs.get("printed", [])
         text = err_path.read_text(errors="replace")[offset:] if err_path.exists() else ""
-        obs["error_log"] = [ln for ln in text.splitlines() if ln.strip()]
+        obs["error_log"] = log_records(text)
         obs["printed"] += [("error_log", ln) for ln in obs["error_log"] if not NOISE.search(ln)]
         reqs = []
         if blog.exists():
@@ -273,6 +273,18 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         procs.stop()
         obs["left_listening"] = [p for p in procs_ports if listening(p)]
     return obs
+
+
+def log_records(text: str) -> list[str]:
+    """error.log records: a line not starting with a timestamp continues the previous one
+    (nginx writes raw request bytes, e.g. a TLS ClientHello, newlines included)."""
+    out: list[str] = []
+    for ln in text.splitlines():
+        if ERROR_LOG_LINE.match(ln) or not out:
+            out.append(ln)
+        else:
+            out[-1] += "\\n" + ln
+    return [r for r in out if r.strip()]
 
 
 def request_line(r: dict[str, Any]) -> str:

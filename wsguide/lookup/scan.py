@@ -60,46 +60,90 @@ def _decode(raw: bytes) -> str:
     return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"
 
 
-def scan_chunks(matcher: Matcher, chunks: Iterator[bytes], result: ScanResult) -> ScanResult:
-    """Feed newline-aligned chunks through the matcher, numbering lines from result.lines_read."""
-    for chunk in chunks:
-        base = result.lines_read
-        counted_to = 0
-        line_no = base
-        for start, end in matcher.candidate_lines(chunk):
-            line_no += chunk.count(b"\n", counted_to, start)
-            counted_to = start
-            raw = chunk[start:end]
-            sigs = matcher.match_line(raw)
-            if sigs:
-                result.add(Hit(line_no + 1, _decode(raw), sigs))
-        result.lines_read = base + chunk.count(b"\n")
-        if chunk and not chunk.endswith(b"\n"):
-            result.lines_read += 1  # the final line has no newline
+Piece = tuple[bytes, int, int]
+"""A buffer and the [start, end) range of whole lines in it to scan (no slicing, no copies)."""
+
+WORKERS = 2  # RE2 releases the GIL: two threads use both cores of a small machine
+IN_FLIGHT = 3  # pieces queued at once: bounds memory to a few chunks whatever the input size
+
+
+def _scan_piece(matcher: Matcher, piece: Piece) -> tuple[int, list[tuple[int, bytes, list[Signature]]]]:
+    """Lines in the piece, and (line index within the piece, raw line, signatures) for each hit."""
+    buf, start, end = piece
+    hits = []
+    line_no = 0
+    counted_to = start
+    for line_start, line_end in matcher.candidate_lines(buf, start, end):
+        line_no += buf.count(b"\n", counted_to, line_start)
+        counted_to = line_start
+        raw = buf[line_start:line_end]
+        sigs = matcher.match_line(raw)
+        if sigs:
+            hits.append((line_no, raw, sigs))
+    # Pieces end at a newline, except a forced split of a >32 MiB line (it continues).
+    return line_no + buf.count(b"\n", counted_to, end), hits
+
+
+def scan_chunks(matcher: Matcher, pieces: Iterator[Piece], result: ScanResult) -> ScanResult:
+    """Scan pieces in order (two at a time on two threads), numbering lines from result.lines_read."""
+
+    def merge(lines: int, hits: list[tuple[int, bytes, list[Signature]]]) -> None:
+        for rel, raw, sigs in hits:
+            result.add(Hit(result.lines_read + rel + 1, _decode(raw), sigs))
+        result.lines_read += lines
+
+    first = next(pieces, None)
+    second = next(pieces, None)
+    if second is None:  # a paste: no thread pool needed
+        if first is not None:
+            merge(*_scan_piece(matcher, first))
+        return result
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        queue = deque([pool.submit(_scan_piece, matcher, first), pool.submit(_scan_piece, matcher, second)])
+        for piece in pieces:
+            if len(queue) >= IN_FLIGHT:
+                merge(*queue.popleft().result())
+            queue.append(pool.submit(_scan_piece, matcher, piece))
+        while queue:
+            merge(*queue.popleft().result())
     return result
 
 
-def aligned_chunks(stream: BinaryIO, size: int = CHUNK,
-                   progress: Callable[[], None] | None = None) -> Iterator[bytes]:
-    """Read `stream` in chunks that end at a newline (a line is never split between chunks)."""
+def aligned_chunks(stream: BinaryIO, size: int | None = None,
+                   progress: Callable[[], None] | None = None) -> Iterator[Piece]:
+    """Read `stream` in blocks and yield pieces of whole lines; a line is never split.
+
+    The line that straddles two blocks is the only data copied.
+    """
+    size = size or CHUNK  # read at call time, so tests can shrink it
     carry = b""
     while True:
         block = stream.read(size)
         if progress:
             progress()
         if not block:
-            if carry:
-                yield carry
+            if carry:  # the input's last line has no newline: give it one, so it counts
+                yield carry + b"\n", 0, len(carry) + 1
             return
-        data = carry + block
-        cut = data.rfind(b"\n")
-        if cut < 0 and len(data) < 4 * size:
-            carry = data  # one very long line: keep reading, up to a bound
+        first = block.find(b"\n")
+        if first < 0:
+            carry += block  # one very long line: keep reading, up to a bound
+            if len(carry) >= 4 * size:
+                yield carry, 0, len(carry)  # a 32 MiB line: split it rather than hoard memory
+                carry = b""
             continue
-        if cut < 0:
-            cut = len(data) - 1  # a 32 MiB line without a newline: split it, do not hoard memory
-        carry = data[cut + 1:]
-        yield data[: cut + 1]
+        start = 0
+        if carry:
+            head = carry + block[: first + 1]
+            yield head, 0, len(head)
+            start = first + 1
+        last = block.rfind(b"\n")
+        if last + 1 > start:
+            yield block, start, last + 1
+        carry = block[last + 1:]
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -151,18 +195,17 @@ def scan_stream(matcher: Matcher, stream: BinaryIO, result: ScanResult) -> ScanR
         raise UserError("standard input looks like binary data, not text "
                         "(pipe a text log, or use --file for a .gz log)")
 
-    def chunks() -> Iterator[bytes]:
-        yield from aligned_chunks(_Prepend(head, stream))  # type: ignore[arg-type]
-
     try:
-        return scan_chunks(matcher, chunks(), result)
+        return scan_chunks(matcher, aligned_chunks(_Prepend(head, stream)), result)  # type: ignore[arg-type]
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise UserError(f"standard input: cannot read past line {result.lines_read} ({exc})") from None
 
 
 def scan_text(matcher: Matcher, text: str, result: ScanResult) -> ScanResult:
     data = text.encode("utf-8", errors="replace")
-    return scan_chunks(matcher, iter([data] if data else []), result)
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    return scan_chunks(matcher, iter([(data, 0, len(data))] if data else []), result)
 
 
 def _size(raw: BinaryIO) -> int:

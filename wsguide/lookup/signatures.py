@@ -44,6 +44,7 @@ class Matcher:
         options = re2.Options()
         options.case_sensitive = False
         options.max_mem = 64 << 20  # room for the DFA of ~200 alternatives; else RE2 falls back to NFA
+        options.never_nl = True  # a match never spans lines, whatever `[^)]*` in a pattern says
         self.rset = re2.Set.SearchSet(options)
         alternatives = []
         for i, sig in enumerate(signatures):
@@ -75,20 +76,23 @@ class Matcher:
                 out.append(sig)
         return out
 
-    def candidate_lines(self, chunk: bytes):
-        """Yield (start, end) of each line in `chunk` that the prefilter hits, in order."""
+    def candidate_lines(self, buf: bytes, start: int = 0, end: int | None = None):
+        """Yield (start, end) of each line of buf[start:end] that the prefilter hits, in order.
+
+        `start` must be at a line start; no slice of `buf` is copied.
+        """
         if self.empty:
             return
         search = self.prefilter.search
-        pos = 0
-        n = len(chunk)
-        while pos < n:
-            m = search(chunk, pos)
+        end = len(buf) if end is None else end
+        pos = start
+        while pos < end:
+            m = search(buf, pos, end)
             if m is None:
                 return
-            start = chunk.rfind(b"\n", 0, m.start()) + 1
-            end = chunk.find(b"\n", m.end())
-            if end < 0:
-                end = n
-            yield start, end
-            pos = end + 1
+            line_start = max(buf.rfind(b"\n", start, m.start()) + 1, start)
+            line_end = buf.find(b"\n", m.end(), end)
+            if line_end < 0:
+                line_end = end
+            yield line_start, line_end
+            pos = line_end + 1
