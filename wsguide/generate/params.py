@@ -440,7 +440,8 @@ def validate(opts: Options) -> Setup:
             raise _fail("--path", raw, "listed twice (nginx rejects duplicate locations)")
         paths.append(path)
     for path in paths:
-        if path != "/" and path.endswith("/"):
+        # socket.io clients always ask for /socket.io/ with the slash: no 301 to warn about.
+        if path != "/" and path.endswith("/") and not (opts.socketio and path == "/socket.io/"):
             notes.append(f"location {path} ends with /: a client that connects to "
                          f"{path.rstrip('/')} gets a 301, which WebSocket clients do not follow.")
 

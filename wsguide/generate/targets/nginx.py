@@ -17,7 +17,7 @@ TRIAL_DIR = "/tmp/wsguide-{name}"
 
 def sticky_why(setup: Setup) -> str:
     if setup.socketio:
-        return "a socket.io session's polling requests must reach the backend that holds it"
+        return "the polling requests of a socket.io session must reach the backend that holds it"
     return "each client keeps reaching the same backend"
 
 
@@ -40,12 +40,11 @@ def build(setup: Setup, env: Environment) -> Result:
     debug_log = f"/var/log/nginx/{setup.name}.ws.log"
     files = {
         MAP_FILE: render(env, "nginx/map.conf.j2", **context(
-            setup, where=f"{MAP_FILE}: http context (/etc/nginx/{MAP_FILE}, nginx.conf "
-                         "includes conf.d/*.conf inside http)")),
+            setup, where=f"{MAP_FILE}  (http context: nginx.conf includes conf.d/*.conf "
+                         "inside http)")),
         site_file: render(env, "nginx/site.conf.j2", **context(
             setup, debug_log=debug_log,
-            where=f"{site_file}: http context (/etc/nginx/{site_file}, enabled by a "
-                  "symlink in sites-enabled/)")),
+            where=f"{site_file}  (http context, enabled by a symlink in sites-enabled/)")),
     }
     verify = [
         steps.step("Install: save each file where its first line says, then enable the site",

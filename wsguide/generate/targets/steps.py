@@ -86,7 +86,7 @@ def echo(setup: Setup, ep: Endpoint) -> dict[str, str]:
                     f"websocat '{ep.ws_url}'   (or: npx wscat -c '{ep.ws_url}')",
                     'a first message starting 0{"sid": from the socket.io server')
     return step("Send a message and get the app's answer",
-                f"echo hello | websocat '{ep.ws_url}'   (or: npx wscat -c '{ep.ws_url}')",
+                f"websocat '{ep.ws_url}'   (type hello, Enter; or: npx wscat -c '{ep.ws_url}')",
                 "the app's reply (an echo server returns hello); no 'failed' or 1006")
 
 
@@ -102,7 +102,7 @@ def idle(setup: Setup, ep: Endpoint, log_hint: str) -> dict[str, str]:
         f"Stay idle longer than the old limit (nginx default {NGINX_DEFAULT_TIMEOUT_S}s)"
         if wait > NGINX_DEFAULT_TIMEOUT_S else f"Stay idle for most of the {setup.idle_timeout} "
         "limit",
-        f"(sleep {wait}; echo still-open) | websocat '{ep.ws_url}'",
+        f"(sleep {wait}; echo still-open; sleep 2) | websocat '{ep.ws_url}'",
         f"still-open comes back after {wait} s; the socket is closed only after "
         f"{format_duration(setup.idle_timeout_ms)} with no frame either way, and then "
         f"'upstream timed out ... while proxying upgraded connection' appears in {log_hint}",
