@@ -66,3 +66,14 @@ def test_chunked_scan_equals_naive_loop(tmp_path: Path, monkeypatch, seed: int, 
     assert engine.scan.counts == {k: len(v) for k, v in expected.items()}
     got = {c: [line for line, _, _ in samples] for c, samples in engine.scan.samples.items()}
     assert got == expected
+
+
+def test_anchored_signatures_match_on_any_line():
+    sigs = [{"id": "anchored", "cause": "cause-a", "source": "client-exception", "strength": "strong",
+             "weight": 0.9, "regex": r"^websockets\.exceptions\.InvalidStatus: .*HTTP 505$"}]
+    index = {"signatures": sigs, "causes": {"cause-a": {"title": "a", "prior": 1, "fix": "f", "next": "n"}}}
+    engine = Lookup(index)
+    engine.add_text("Traceback (most recent call last):\n  File x\n"
+                    "websockets.exceptions.InvalidStatus: server rejected WebSocket connection: HTTP 505\nmore")
+    hit = engine.ranked().causes[0]
+    assert hit.count == 1 and hit.evidence[0].line == 3

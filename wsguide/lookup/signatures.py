@@ -50,7 +50,9 @@ class Matcher:
         for i, sig in enumerate(signatures):
             pattern, rest = _pattern(sig)
             self.rset.Add(pattern)
-            alternatives.append(b"(?:" + pattern + b")")
+            # (?m): the prefilter runs over many lines at once, so ^ and $ must mean line start/end
+            # there, as they do when the Set checks one line.
+            alternatives.append(b"(?m:" + pattern + b")")
             self.signatures.append(Signature(
                 index=i, id=sig["id"], cause=sig["cause"], source=sig["source"],
                 strength=sig["strength"], weight=float(sig["weight"]), pattern=pattern,
