@@ -15,7 +15,7 @@ from . import __version__, exit_codes
 from .errors import UserError
 
 # Order is the order of `wsguide --help`. One reviewable list, not whatever is in the folder.
-COMMANDS = ("lookup", "diagnose", "kb")  # + "config" once wsguide/commands/config.py lands
+COMMANDS = ("lookup", "diagnose", "config", "kb")
 
 EPILOG = """examples:
   wsguide                                   open the wizard
