@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +87,16 @@ def _results(cid: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
     if lab.get("skip_reason"):
         pytest.skip(lab["skip_reason"])
     if cid not in RESULTS:
-        workdir = tmp_path_factory.mktemp(f"lab-{cid}")
+        # not under pytest's 0700 basetemp: nginx workers run as nobody when tests run as root
+        workdir = Path(tempfile.mkdtemp(prefix=f"wsguide-lab-{cid}-"))
+        os.chmod(workdir, 0o755)
         try:
             RESULTS[cid] = asyncio.run(harness.run_lab(KB, cid, workdir, lab))
         except Exception as exc:  # noqa: BLE001
             RESULTS[cid] = exc
+        finally:
+            if not os.environ.get("WSGUIDE_LAB_KEEP"):
+                shutil.rmtree(workdir, ignore_errors=True)
     res = RESULTS[cid]
     if isinstance(res, Exception):
         raise res
