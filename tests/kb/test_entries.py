@@ -10,7 +10,7 @@ import pytest
 
 from wsguide.kb.loader import builtin_dir, load
 from wsguide.kb.selftest import run_entry_tests
-from wsguide.kb.templates import fix_variables, render, render_map
+from wsguide.kb.templates import FIX_CONTEXTS, render_fix_parts, render_map
 
 DATA = Path(__file__).parent / "data"
 KB, PROBLEMS = load()
@@ -53,11 +53,12 @@ def test_entry_recognition_breadth(cid):
     assert len({s["source"] for s in sigs}) >= 2, "signatures from at least 2 sources"
 
 
-def _nginx_t(nginx_bin: str, tmp_path: Path, http_body: str) -> subprocess.CompletedProcess[str]:
+def _nginx_t(nginx_bin: str, tmp_path: Path, http_body: str, main: str = "") -> subprocess.CompletedProcess[str]:
     conf = tmp_path / "nginx.conf"
     (tmp_path / "logs").mkdir(exist_ok=True)
+    events = "" if re.search(r"^\s*events\s*\{", main, re.M) else "events {}\n"
     conf.write_text(
-        "pid nginx.pid;\nerror_log logs/error.log;\nevents {}\nhttp {\n"
+        f"pid nginx.pid;\nerror_log logs/error.log;\n{main}\n{events}http {{\n"
         "client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp;\n"
         "uwsgi_temp_path tmp; scgi_temp_path tmp; access_log off;\n"
         "upstream backend { server 127.0.0.1:9; }\n"
@@ -67,23 +68,22 @@ def _nginx_t(nginx_bin: str, tmp_path: Path, http_body: str) -> subprocess.Compl
                           capture_output=True, text=True, timeout=30)
 
 
-WITH_TEMPLATE = [c for c in CAUSE_IDS if KB.causes[c]["fix"].get("template")]
+WITH_TEMPLATE = [c for c in CAUSE_IDS if any(KB.causes[c]["fix"].get(k) for k in FIX_CONTEXTS)]
 
 
 @pytest.mark.nginx
 @pytest.mark.parametrize("cid", WITH_TEMPLATE)
 @pytest.mark.parametrize("which", ["defaults", "test-vars"])
 def test_fix_renders_and_passes_nginx_t(cid, which, nginx_bin, tmp_path):
-    """The fix renders with StrictUndefined and real nginx accepts it in server or http context."""
+    """Every part of the fix renders (StrictUndefined) and real nginx accepts it in its context."""
     cause = KB.causes[cid]
     overrides = cause["tests"].get("fix", {}).get("vars", {}) if which == "test-vars" else {}
-    snippet = render(KB, cause["fix"]["template"], fix_variables(cause, overrides))
-    mapping = render_map(KB)
-    in_server = _nginx_t(nginx_bin, tmp_path, f"{mapping}\nserver {{\nlisten 127.0.0.1:1;\n{snippet}\n}}")
-    if in_server.returncode == 0:
-        return
-    at_http = _nginx_t(nginx_bin, tmp_path, f"{mapping}\n{snippet}")
-    assert at_http.returncode == 0, f"nginx -t rejects the fix:\n{in_server.stderr}\n{at_http.stderr}"
+    parts = render_fix_parts(KB, cid, overrides)
+    server = parts.get("template", "")
+    http = f"{render_map(KB)}\n{parts.get('http_template', '')}"
+    res = _nginx_t(nginx_bin, tmp_path, f"{http}\nserver {{\nlisten 127.0.0.1:1;\n{server}\n}}",
+                   main=parts.get("main_template", ""))
+    assert res.returncode == 0, f"nginx -t rejects the fix of {cid}:\n{res.stderr}"
 
 
 def test_negative_corpus_matches_no_strong_signature():

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .shape import Problem
+from .templates import FIX_CONTEXTS
 
 if TYPE_CHECKING:
     from .loader import KB
@@ -109,8 +110,9 @@ def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
             add(cid, field, f"unknown variable {name!r} "
                             f"(variables: {', '.join(sorted(declared)) or 'none declared'})")
 
-    if "template" in fix:
-        check(fix["template"], "fix.template")
+    for key in FIX_CONTEXTS:
+        if key in fix:
+            check(fix[key], f"fix.{key}")
     for i, step in enumerate(cause.get("verify", [])):
         for key in ("run", "expect", "step"):
             if key in step:

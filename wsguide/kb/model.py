@@ -92,7 +92,9 @@ FIX = Obj(
     fields={
         "summary": F(Str(), True, "The fix in one line."),
         "variables": F(MapOf(VARIABLE), doc="Named values the template uses."),
-        "template": F(Str(), doc="The nginx fix as a jinja2 template (snippets/ may be included)."),
+        "template": F(Str(), doc="The nginx fix for server{} context (usually a location) as a jinja2 template."),
+        "http_template": F(Str(), doc="Part of the fix for http{} context: upstream{}, limit_*_zone, map."),
+        "main_template": F(Str(), doc="Part of the fix for the main context: worker_* directives, events{}."),
         "steps": F(ListOf(Str()), doc="Fix steps that are not config (commands, clicks)."),
         "app": F(ListOf(SNIPPET), doc="Application-side code, where the fix lives in the app."),
         "platforms": F(ListOf(SNIPPET), doc="Platform variants (ingress-nginx, NPM, Docker, ...)."),

@@ -39,11 +39,20 @@ def render(kb: KB, source: str, values: dict[str, Any]) -> str:
         raise UserError(f"cannot render template: {exc}") from exc
 
 
+FIX_CONTEXTS = ("main_template", "http_template", "template")
+"""Where each part of a fix goes: main context, http{}, server{} (the usual location block)."""
+
+
 def render_fix(kb: KB, cause_id: str, overrides: dict[str, str] | None = None) -> str:
-    """The cause's nginx fix snippet, rendered from defaults plus overrides ('' if none)."""
+    """The cause's server-context fix snippet, rendered from defaults plus overrides ('' if none)."""
+    return render_fix_parts(kb, cause_id, overrides).get("template", "")
+
+
+def render_fix_parts(kb: KB, cause_id: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Every part of the fix that the cause has, keyed by context (see FIX_CONTEXTS)."""
     cause = kb.causes[cause_id]
-    source = cause["fix"].get("template")
-    return render(kb, source, fix_variables(cause, overrides)) if source else ""
+    values = fix_variables(cause, overrides)
+    return {key: render(kb, cause["fix"][key], values) for key in FIX_CONTEXTS if cause["fix"].get(key)}
 
 
 def render_map(kb: KB) -> str:
