@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 def environment(kb: KB) -> Environment:
     from jinja2 import DictLoader, Environment, StrictUndefined
 
+    # trim/lstrip blocks: `{% for %}` and `{% include %}` lines leave no blank lines in configs.
     return Environment(loader=DictLoader(dict(kb.snippets)), undefined=StrictUndefined,
-                       keep_trailing_newline=True, autoescape=False)
+                       keep_trailing_newline=True, autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 def fix_variables(cause: dict[str, Any], overrides: dict[str, str] | None = None) -> dict[str, str]:
