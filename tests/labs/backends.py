@@ -6,7 +6,8 @@ forwarded. Options come as `key=value` words after the kind (see `lab:` in tests
 
 Kinds:
   ws-echo    python websockets echo server (opts: ping, max_size, subprotocols, origins, tls)
-  aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size)
+  aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size); /auth/check
+             answers 200 when X-Original-URI has ticket=good or Cookie has session=good, else 401
   http-plain http.server answering 200 "hello from plain http.server" (not a WebSocket server)
   sink       accepts TCP connections, reads, never answers
   sio        python-socketio server (polling first, then upgrade); keeps sessions in memory
@@ -98,6 +99,10 @@ async def aio(args, opts, log: Log) -> None:
                   connection=h.get("Connection"), host=h.get("Host"),
                   peer_port=peer[1] if peer else None, body_bytes=len(body),
                   version=f"{request.version.major}.{request.version.minor}")
+        if request.path == "/auth/check":  # auth_request target: a ticket in the URI or a cookie
+            uri, cookie = h.get("X-Original-URI", ""), h.get("Cookie", "")
+            ok = "ticket=good" in uri or "session=good" in cookie
+            return web.Response(status=200 if ok else 401)
         if h.get("Upgrade", "").lower() == "websocket":
             ws = web.WebSocketResponse(max_msg_size=max_size, compress=False)
             await ws.prepare(request)
