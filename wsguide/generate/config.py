@@ -76,13 +76,13 @@ def environment() -> Environment:
     return env
 
 
-def render(env: Environment, name: str, **values: Any) -> str:
+def render(env: Environment, template: str, /, **values: Any) -> str:
     from jinja2 import TemplateError
 
     try:
-        text = env.get_template(name).render(**values)
+        text = env.get_template(template).render(**values)
     except TemplateError as exc:
-        raise UserError(f"cannot render {name}: {exc}") from exc
+        raise UserError(f"cannot render {template}: {exc}") from exc
     return align_comments(text)
 
 

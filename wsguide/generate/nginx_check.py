@@ -110,12 +110,14 @@ def wrapped(result: Result, setup: Setup) -> tuple[str, dict[str, str]] | None:
     files = result.files
     if "nginx.conf" in files:
         return files["nginx.conf"], {}
+    # The note about long names tells users to raise the bucket size; the wrapper does the same.
+    bucket = "    server_names_hash_bucket_size 512;\n" if setup.long_names else ""
     if setup.target == "nginx":
-        http = "\n".join(f"    include {name};" for name in files)
+        http = bucket + "\n".join(f"    include {name};" for name in files)
         return WRAPPER.format(http=http), dict(files)
     if setup.target == "nginx-proxy-manager":
         listens = "\n".join(f"        listen {a.nginx};" for a in setup.listens)
-        http = (f"    include {npm.HTTP_FILE};\n    server {{\n{listens}\n"
+        http = (f"{bucket}    include {npm.HTTP_FILE};\n    server {{\n{listens}\n"
                 f"        server_name {' '.join(setup.server_names)};\n"
                 f"        include {npm.ADVANCED_FILE};\n    }}")
         return WRAPPER.format(http=http), {k: v for k, v in files.items()

@@ -32,6 +32,8 @@ NGINX_DEFAULT_TIMEOUT_S = 60
 #: Longest idle timeout we emit: longer only hides dead peers.
 MAX_IDLE_MS = 7 * 86400 * 1000
 DEFAULT_BACKEND = "127.0.0.1:8000"
+#: Longer server names overflow nginx's default server_names_hash_bucket_size (64 bytes).
+LONG_NAME = 40
 DEFAULT_CA = "/etc/ssl/certs/ca-certificates.crt"
 
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -71,7 +73,7 @@ def parse_server_name(value: str, option: str = "--server-name") -> str:
     an IP address, or `_`. Regex names (`~...`) are refused: they cannot be checked safely."""
     rule = ("a host name is dot-separated labels of letters, digits and hyphens (RFC 1123), "
             "optionally *.example.com, .example.com or example.*; or an IPv4 address, or _")
-    name = value.strip().lower()
+    name = value.lower()
     if name == "_":
         return name
     if name.startswith("~"):
@@ -179,7 +181,7 @@ def _split_host_port(text: str, option: str, value: str) -> tuple[str, str]:
 def parse_backend(value: str, option: str = "--backend") -> tuple[Address, str | None]:
     """`HOST:PORT`, `[IPv6]:PORT` or `unix:/path`; an `http://` or `https://` prefix is allowed
     and returned as the scheme (None when absent)."""
-    text = value.strip()
+    text = value
     scheme = None
     for prefix in ("http://", "https://"):
         if text.lower().startswith(prefix):
@@ -207,7 +209,7 @@ def parse_backend(value: str, option: str = "--backend") -> tuple[Address, str |
 
 def parse_listen(value: str, option: str = "--listen") -> Address:
     """`PORT`, `ADDR:PORT`, `[IPv6]:PORT`, `*:PORT` or `unix:/path`."""
-    text = value.strip()
+    text = value
     if text.startswith("unix:"):
         return Address(unix=_unix(text[5:], option, value))
     if text.isdigit():
@@ -238,7 +240,7 @@ def parse_duration_ms(value: str, option: str = "--idle-timeout") -> int:
     Units must go from largest to smallest, as nginx requires."""
     rule = ("a duration is SECONDS or nginx units ms s m h d w M y, largest first "
             "(e.g. 3600, 90s, 1h30m)")
-    text = value.strip()
+    text = value
     if len(text) > 40 or not _DURATION_RE.fullmatch(text):
         raise _fail(option, value, rule)
     total, last = 0, -1
@@ -270,7 +272,7 @@ def format_duration(ms: int) -> str:
 
 def parse_size(value: str, option: str = "--max-body-size") -> str:
     """An nginx size: a number with an optional k/m/g suffix."""
-    text = value.strip()
+    text = value
     if not _SIZE_RE.fullmatch(text):
         raise _fail(option, value, "a size is a number with an optional k, m or g suffix "
                                    "(e.g. 1m, 512k)")
@@ -278,7 +280,7 @@ def parse_size(value: str, option: str = "--max-body-size") -> str:
 
 
 def parse_version(value: str, option: str = "--nginx-version") -> tuple[int, int, int]:
-    match = re.fullmatch(r"([0-9]{1,3})\.([0-9]{1,3})(?:\.([0-9]{1,3}))?", value.strip())
+    match = re.fullmatch(r"([0-9]{1,3})\.([0-9]{1,3})(?:\.([0-9]{1,3}))?", value)
     if not match:
         raise _fail(option, value, "expected X.Y.Z, e.g. 1.22.1 (see `nginx -v`)")
     version = (int(match[1]), int(match[2]), int(match[3] or 0))
@@ -379,6 +381,10 @@ class Setup:
         return first.strip(".*").rstrip(".") or "websocket"
 
     @property
+    def long_names(self) -> bool:
+        return max(len(n) for n in self.server_names) > LONG_NAME
+
+    @property
     def upstream_name(self) -> str:
         # Prefixed so it can never shadow a real host name in proxy_pass.
         return "wsguide_" + re.sub(r"[^a-z0-9]+", "_", self.name)
@@ -425,6 +431,9 @@ def validate(opts: Options) -> Setup:
         name = parse_server_name(raw)
         if name not in names:
             names.append(name)
+    if max(len(n) for n in names or ["_"]) > LONG_NAME:
+        notes.append("A server name longer than 40 characters: if nginx -t says 'could not "
+                     "build server_names_hash', set server_names_hash_bucket_size 512 in http.")
     if "_" in names and len(names) > 1:
         raise _fail("--server-name", "_", "_ (any host) cannot be combined with other names")
     if not names:
@@ -489,7 +498,7 @@ def validate(opts: Options) -> Setup:
     tls_name = ca = None
     if backend_tls:
         if opts.backend_tls_name:
-            tls_name = opts.backend_tls_name.strip().lower()
+            tls_name = opts.backend_tls_name.lower()
             if not is_hostname(tls_name):
                 raise _fail("--backend-tls-name", opts.backend_tls_name,
                             "the name on the backend's certificate: an RFC 1123 host name")
