@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 BACKENDS = ("ws-echo", "aiohttp", "http-plain", "sink", "sio", "tls-ws", "none")
 TLS_BACKENDS = ("tls-ws",)
 DEFAULT_MAIN = "events { worker_connections 256; }"
-DEFAULT_FIXED = "{{ map }}\nserver {\n    listen {{ listen }};\n{{ fix }}\n}\n"
+DEFAULT_FIXED = "{{ map }}\n{{ fix_http }}\nserver {\n    listen {{ listen }};\n{{ fix }}\n}\n"
 DRIFT = 0.75  # seconds of tolerance on drop_after
 SOURCES = ("error_log", "exception", "status_line", "body", "config_test", "backend_log",
            "client_log")
@@ -145,6 +145,18 @@ def render(kb, source: str, values: dict[str, Any]) -> str:
     return kb_render(kb, source, values)
 
 
+def fix_parts(kb, cause_id: str, fix_vars: dict[str, str]) -> dict[str, str]:
+    """The KB fix by context: fix (server{}), fix_http (http{}), fix_main (main context)."""
+    from wsguide.kb import templates
+
+    if hasattr(templates, "render_fix_parts"):
+        parts = templates.render_fix_parts(kb, cause_id, fix_vars)
+    else:
+        parts = {"template": templates.render_fix(kb, cause_id, fix_vars)}
+    return {"fix": parts.get("template", ""), "fix_http": parts.get("http_template", ""),
+            "fix_main": parts.get("main_template", "")}
+
+
 def nginx_conf(prefix: Path, main: str, body: str) -> str:
     lines = [main.strip()]
     if "error_log" not in main:
@@ -197,16 +209,15 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         for name in declared:
             if name not in fix_vars and name in ("upstream", "backend", "port", "listen"):
                 fix_vars[name] = str(values[name])
-        from wsguide.kb.templates import render_fix
-
-        values["fix"] = render_fix(kb, cause_id, fix_vars)
+        values.update(fix_parts(kb, cause_id, fix_vars))
         values["broken"] = render(kb, lab["broken"]["config"], values)
         values["broken_main"] = render(kb, lab["broken"].get("main", DEFAULT_MAIN), values)
         if which == "broken":
             body, main = values["broken"], values["broken_main"]
         else:
             body = render(kb, run.get("config", DEFAULT_FIXED), values)
-            main = render(kb, run.get("main", "{{ broken_main }}"), values)
+            default_main = "{{ fix_main }}" if values["fix_main"] else "{{ broken_main }}"
+            main = render(kb, run.get("main", default_main), values)
         conf = nginx_conf(prefix, main, body)
         (prefix / "nginx.conf").write_text(conf)
         obs["config"] = conf
