@@ -118,3 +118,18 @@ def test_injection_exits_2_and_prints_nothing(option: str, before: str, bad: str
     assert rc == 2, (option, value, out)
     assert out == ""
     assert err.startswith("wsguide: error:") and err.count("\n") == 1
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(option=st.sampled_from(OPTIONS), value=st.text(max_size=30))
+def test_any_text_is_accepted_or_refused_cleanly(option: str, value: str) -> None:
+    """No traceback for any value: exit 0 with a config, or exit 2 with one line and no output."""
+    argv = ["--backend", "127.0.0.1:8000"]
+    if option in ("--cert", "--key", "--redirect-from"):
+        argv += ["--tls", "--cert", "/nonexistent.pem", "--key", "/nonexistent.pem"]
+    if option in ("--backend-tls-name", "--backend-ca"):
+        argv += ["--backend-tls"]
+    rc, out, err = run_config([*argv, f"{option}={value}"])
+    assert rc in (0, 2)
+    if rc == 2:
+        assert out == "" and err.count("\n") == 1
