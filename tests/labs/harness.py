@@ -49,7 +49,10 @@ class LabError(AssertionError):
 
 
 def find_nginx() -> str | None:
-    found = os.environ.get("WSGUIDE_NGINX") or shutil.which("nginx")
+    if os.environ.get("WSGUIDE_NGINX"):
+        path = os.environ["WSGUIDE_NGINX"]
+        return path if os.access(path, os.X_OK) else None
+    found = shutil.which("nginx")
     if found:
         return found
     for d in ("/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"):
