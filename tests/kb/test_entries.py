@@ -40,6 +40,9 @@ def test_entry_has_its_own_examples(cid):
     tests = cause["tests"].get("lookup", {})
     if not cause.get("signatures"):
         pytest.skip(f"{cid} has no observable output to recognise")
+    if "examples" in cause["tests"].get("exempt", {}):
+        assert len(tests.get("match", [])) >= 1 and tests.get("no_match")
+        pytest.skip(f"exempt: {cause['tests']['exempt']['examples']}")
     assert len(tests.get("match", [])) >= 3, "needs at least 3 texts that must rank it first"
     assert len(tests.get("no_match", [])) >= 2, "needs at least 2 look-alikes"
 
@@ -49,6 +52,9 @@ def test_entry_recognition_breadth(cid):
     sigs = KB.causes[cid].get("signatures", [])
     if not sigs:
         pytest.skip(f"{cid} has no observable output to recognise")
+    exempt = KB.causes[cid]["tests"].get("exempt", {})
+    if "breadth" in exempt:
+        pytest.skip(f"exempt: {exempt['breadth']}")
     assert len(sigs) >= 4, "at least 4 signatures"
     assert len({s["source"] for s in sigs}) >= 2, "signatures from at least 2 sources"
 

@@ -130,6 +130,9 @@ TESTS = Obj(
         })),
         "fix": F(Obj(fields={"vars": F(MapOf(Str()), True)}),
                  doc="Variables for the fix-render test."),
+        "exempt": F(MapOf(Str(), key_pattern=r"breadth|examples"),
+                    doc="Why a completeness bar cannot apply: breadth (4 signatures from 2 sources) or "
+                        "examples (3 match / 2 no_match), e.g. only `nginx -t` ever reports it."),
     },
 )
 

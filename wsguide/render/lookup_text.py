@@ -40,7 +40,7 @@ def render(result: LookupResult, style: Style) -> str:
         if times:
             out.append(style(f"  {times.strip()}", "dim"))
         if not hit.strong:
-            out.append(style("   only generic clues (a status or close code); add more of the log", "yellow"))
+            out.append(style("   only supporting clues so far; paste more of the log to confirm", "yellow"))
         if rank == 1:
             out.append(_wrap(f"Fix: {hit.fix}", "   "))
             out.append(_wrap(f"Next: {hit.next}", "   "))
