@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 
-FORMAT = 3  # bump when the index layout changes
+FORMAT = 4  # bump when the index layout changes
 
 
 def _cache_dir() -> Path:
@@ -59,6 +59,7 @@ def build(kb: Any) -> dict[str, Any]:
         }
         for s in c.get("signatures", []):
             sig = {k: s[k] for k in ("id", "source", "strength") if k in s}
+            sig["group"] = s.get("group", s["id"])
             sig["cause"] = cid
             sig["weight"] = s.get("weight", 0.9 if s["strength"] == "strong" else 0.35)
             for k in ("regex", "all", "none"):

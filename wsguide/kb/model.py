@@ -44,6 +44,9 @@ SIGNATURE = Obj(
                       "strong: this text alone names the cause; supporting: only adds weight."),
         "weight": F(Num(minimum=0.05, maximum=0.99),
                     doc="Confidence this match gives on its own (default 0.9 strong, 0.35 supporting)."),
+        "group": F(Str(pattern=ID, pattern_help=ID_HELP),
+                   doc="Signatures of one cause in the same group are one fact seen by several programs "
+                       "(a 502 in Chrome, curl and a client): they count once, at the highest weight."),
         "note": F(Str(), doc="What the text means, for reviewers."),
     },
     one_of=(("regex", "all"),),

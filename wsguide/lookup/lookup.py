@@ -72,7 +72,10 @@ class Lookup:
         for cid, indexes in self.scan.matched.items():
             matched = [sigs[i] for i in indexes]
             strong = any(s.strength == "strong" for s in matched)
-            score = signature_score((s.weight for s in matched), strong)
+            per_fact: dict[str, float] = {}
+            for s in matched:  # one fact seen by several programs counts once
+                per_fact[s.group] = max(per_fact.get(s.group, 0.0), s.weight)
+            score = signature_score(per_fact.values(), strong)
             meta = self.index["causes"][cid]
             by_sig = {s.id: s for s in matched}
             evidence = [Evidence(text, line, sid, by_sig[sid].source, by_sig[sid].strength)

@@ -20,6 +20,7 @@ class Signature:
     id: str
     cause: str
     source: str
+    group: str
     strength: str
     weight: float
     pattern: bytes
@@ -55,6 +56,7 @@ class Matcher:
             alternatives.append(b"(?m:" + pattern + b")")
             self.signatures.append(Signature(
                 index=i, id=sig["id"], cause=sig["cause"], source=sig["source"],
+                group=sig.get("group", sig["id"]),
                 strength=sig["strength"], weight=float(sig["weight"]), pattern=pattern,
                 all=rest, none=tuple(p.lower().encode() for p in sig.get("none", [])),
             ))
