@@ -15,7 +15,7 @@ from . import __version__, exit_codes
 from .errors import UserError
 
 # Order is the order of `wsguide --help`. One reviewable list, not whatever is in the folder.
-COMMANDS = ("lookup", "diagnose", "config", "kb")
+COMMANDS = ("wizard", "lookup", "diagnose", "config", "export", "kb")
 
 EPILOG = """examples:
   wsguide                                   open the wizard
@@ -55,12 +55,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def default_command(argv: list[str]) -> list[str]:
+    """`wsguide [--kb DIR] [--paste FILE ...]` means the wizard: insert `wizard` after the
+    top-level options, so its own options parse. Commands, --help and --version pass through."""
+    if "wizard" not in COMMANDS:
+        return argv
+    i = 0
+    while i < len(argv) and (argv[i] == "--kb" or argv[i].startswith("--kb=")):
+        i += 1 if "=" in argv[i] else 2
+    rest = argv[i:]
+    if rest and (not rest[0].startswith("-") or rest[0] in ("-h", "--help", "--version")):
+        return argv  # a command (or a typo of one: argparse names the choices)
+    return [*argv[:i], "wizard", *rest]
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(default_command(argv))
     if args.command is None:
-        if "wizard" in COMMANDS:
-            return run(["wizard", *argv])
         parser.print_help()
         return exit_codes.OK
     try:

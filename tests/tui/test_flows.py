@@ -1,0 +1,276 @@
+"""Whole wizard flows driven with Pilot, asserting on state (screens, session, files)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SIZE, TIMEOUT_LINE
+from textual.widgets import Input, Static, TextArea
+
+from wsguide.tui.dialogs import ConfirmDialog, SaveDialog
+from wsguide.tui.screens import (
+    ConfigOutputScreen,
+    ConfigScreen,
+    HomeScreen,
+    PasteScreen,
+    QuestionScreen,
+    ResultScreen,
+    VerifyScreen,
+)
+
+
+async def _paste(pilot, text: str) -> None:
+    pilot.app.screen.query_one("#paste-text", TextArea).text = text
+    await pilot.press("ctrl+d")
+    await pilot.pause()
+
+
+async def test_first_screen_offers_paste(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        menu = app.screen.query_one("#menu")
+        assert menu.highlighted == 0 and menu.get_option_at_index(0).id == "paste"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PasteScreen)
+
+
+async def test_paste_error_to_config_to_runbook(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, PasteScreen)
+        await _paste(pilot, TIMEOUT_LINE)
+        wizard = app.wizard
+        assert wizard.top == "proxy-read-timeout"
+        matches = str(app.screen.query_one("#matches", Static).render())
+        assert "line 1" in matches and "proxying upgraded connection" in matches
+        assert app.screen.query_one("#paste-text", TextArea).text == ""  # ready for another paste
+
+        await pilot.press("ctrl+n")  # a strong line settles it: straight to the result
+        assert isinstance(app.screen, ResultScreen)
+        result = app.screen.output()
+        assert "How I got here" in result and "Your paste matched" in result
+        assert "## Gotchas" in result and "## Myths" in result and "Runner-up" in result
+
+        await pilot.press("g")
+        assert isinstance(app.screen, ConfigScreen)
+        values = {i.id: i.value for i in app.screen.query(Input)}
+        # Read from the pasted log line, not asked again from scratch.
+        assert values["field-host"] == "live.example.org" and values["field-ws_path"] == "/feed"
+        assert values["field-upstream"] == "http://127.0.0.1:9000"
+        app.screen.query_one("#field-timeout", Input).value = "2h"
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigOutputScreen)
+        config = wizard.config
+        assert config is not None and config.values["timeout"] == "2h"
+        text = config.text()
+        assert "server_name live.example.org" in text and "location /feed" in text
+        assert "proxy_read_timeout 2h;" in text  # the cause's own fix, with the typed value
+        assert app.screen.query_one("#config-text", TextArea).text == text
+
+        await pilot.press("v")
+        assert isinstance(app.screen, VerifyScreen)
+        assert any("proxy_read_timeout 2h" in s["expect"] for s in app.screen.steps)
+
+        target = tmp_path / "runbook.md"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VerifyScreen)
+        runbook = target.read_text()
+        assert "proxy_read_timeout" in runbook and "live.example.org" in runbook or "runbook" in runbook.lower()
+
+        # Saving again to the same path asks first; "No" leaves the file alone.
+        target.write_text("mine")
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        await pilot.press("escape")
+        assert target.read_text() == "mine"
+
+
+ANSWERS = {"symptom": "never-connects", "handshake-status": "s400", "drop-interval": "random"}
+
+
+async def test_questions_only_reach_a_conclusion_with_its_explanation(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and screen.current["id"] in ANSWERS
+        assert not screen.query_one("#why").display
+        await pilot.press("w")
+        assert screen.query_one("#why").display
+        assert "points to" in str(screen.query_one("#why", Static).render())
+
+        asked = []
+        while isinstance(app.screen, QuestionScreen):
+            asked.append(screen.current["id"])
+            await _choose(pilot, ANSWERS[asked[-1]])
+        assert len(asked) >= 2  # the engine needed more than one answer here
+        assert isinstance(app.screen, ResultScreen)
+        assert app.wizard.top == "missing-upgrade-headers"
+        assert app.wizard.session.answers == {q: ANSWERS[q] for q in asked}
+        explanation = app.screen.output()
+        assert "How I got here" in explanation and "which supports it" in explanation
+
+        # Escape goes back to the last question to change the answer, then the one before.
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.current["id"] == asked[-1] and asked[-1] not in app.wizard.session.answers
+        await pilot.press("escape")
+        assert app.screen.current["id"] == asked[-2] and asked[-2] not in app.wizard.session.answers
+        for _ in asked[:-2]:
+            await pilot.press("escape")
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen) and app.wizard.session.answers == {}
+
+
+async def test_dont_know_skips_the_question(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        asked = app.screen.current["id"]
+        await _choose(pilot, "--dont-know")
+        assert asked in app.wizard.session.skipped and asked not in app.wizard.session.answers
+        assert not isinstance(app.screen, QuestionScreen) or app.screen.current["id"] != asked
+
+
+async def _choose(pilot, answer_id: str) -> None:
+    answers = pilot.app.screen.query_one("#answers")
+    index = next(i for i in range(answers.option_count) if answers.get_option_at_index(i).id == answer_id)
+    answers.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_config_values_are_checked_as_typed(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, ConfigScreen)
+        path = app.screen.query_one("#field-ws_path", Input)
+        path.focus()
+        path.value = ""
+        await pilot.press(*"ws;")
+        await pilot.pause()
+        error = app.screen.query_one("#error-ws_path", Static)
+        assert error.display and "starts with /" in str(error.render())
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigScreen)  # nothing generated from a bad value
+        assert "ws_path" in str(app.screen.query_one("#config-error", Static).render())
+        path.value = "/live"
+        await pilot.pause()
+        assert not error.display
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigOutputScreen)
+        assert "location /live" in app.wizard.config.text()
+
+
+async def test_several_pastes_add_up(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await _paste(pilot, "WebSocket is closed with code 1006")
+        first = app.wizard.score("proxy-read-timeout")
+        await _paste(pilot, TIMEOUT_LINE)
+        assert len(app.wizard.session.pastes) == 2
+        assert app.wizard.score("proxy-read-timeout") > first
+
+
+async def test_opens_on_the_diagnosis_of_given_text(make_app):
+    app = make_app(paste=TIMEOUT_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PasteScreen)
+        assert app.wizard.top == "proxy-read-timeout"
+        assert "line 1" in str(app.screen.query_one("#matches", Static).render())
+
+
+async def test_loads_the_kb_in_the_background():
+    from wsguide.tui.app import WsguideApp
+
+    app = WsguideApp()  # reads WSGUIDE_BUILTIN_KB (the mini KB) in a worker thread
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.wizard is not None and "proxy-read-timeout" in app.wizard.kb.causes
+
+
+async def test_ctrl_q_quits_from_a_dialog(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await _paste(pilot, TIMEOUT_LINE)
+        await pilot.press("ctrl+n", "e")
+        assert isinstance(app.screen, SaveDialog)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_command_palette_and_theme(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Paste what you see", "Generate a config", "Export the session as a runbook"} <= set(titles)
+        dark = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != dark
+
+
+async def test_browse_the_knowledge(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        app.screen.query_one("#filter", Input).value = "upgrade"
+        await pilot.pause()
+        causes = app.screen.query_one("#causes")
+        ids = {causes.get_option_at_index(i).id for i in range(causes.option_count)}
+        assert "missing-upgrade-headers" in ids and "intermediary-idle-timeout" not in ids
+
+
+@pytest.mark.timeout(120)
+async def test_real_kb_paste_flow(monkeypatch, tmp_path):
+    """The built-in knowledge base, end to end (it is being completed in parallel)."""
+    from wsguide.errors import KBError
+    from wsguide.kb.loader import builtin_dir, load_or_fail
+
+    monkeypatch.delenv("WSGUIDE_BUILTIN_KB")
+    try:
+        kb = load_or_fail([builtin_dir()])
+    except KBError as exc:
+        pytest.xfail(f"the built-in KB does not load yet: {exc}")
+    from wsguide.tui.app import WsguideApp
+
+    app = WsguideApp(kb=kb, paste=TIMEOUT_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.wizard.top == "proxy-read-timeout"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        if isinstance(app.screen, QuestionScreen):
+            await pilot.press("r")
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("g")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigOutputScreen)
+        assert "proxy_read_timeout" in app.wizard.config.text()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(tmp_path / "r.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "r.md").read_text().count("proxy_read_timeout") >= 1

@@ -1,0 +1,80 @@
+"""The conclusion: the leading cause as a full entry, how it was reached, and the runner-up."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from ..markdown import entry_markdown
+from .base import WizardScreen
+
+
+class ResultScreen(WizardScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("g", "config", "Config"),
+        Binding("v", "verify", "Checks"),
+        Binding("e", "export", "Runbook"),
+        Binding("c", "copy", "Copy"),
+        Binding("s", "save", "Save"),
+        Binding("2", "runner_up", "2nd cause"),
+    ]
+    OUTPUT_NAME = "diagnosis"
+    OUTPUT_FILE = "wsguide-diagnosis.md"
+
+    def compose_main(self) -> ComposeResult:
+        with VerticalScroll(id="result-scroll"):
+            yield Markdown(id="result")
+
+    def on_mount(self) -> None:
+        self.sub_title = "The diagnosis"
+        self.show()
+        self.query_one("#result-scroll", VerticalScroll).focus()
+
+    def show(self) -> None:
+        self.query_one("#result", Markdown).update(self.output())
+        self.update_ranking()
+
+    def output(self) -> str:
+        w = self.wizard
+        cid = w.top
+        if cid is None:
+            return "# No causes known\n"
+        lead = [f"**How I got here.** {w.explain()}", ""]
+        if not w.has_evidence:
+            lead.insert(0, "*Nothing pasted or answered yet: this is only the most common cause.*\n")
+        if w.chosen:
+            lead.insert(0, f"*You chose to look at this cause ({w.score(cid):.0%}) instead of the leader.*\n")
+        body = entry_markdown(w.cause(cid), w.score(cid))
+        title, _, rest = body.partition("\n")
+        out = [title, "", *lead, rest]
+        second = w.runner_up
+        if second is not None:
+            other = w.cause(second.id)
+            out += ["", f"## Runner-up: {other['title']} ({second.score:.0%})", other.get("summary", "").strip()]
+            apart = w.tell_apart(cid, second.id)
+            if apart:
+                out += ["", "**How to tell them apart:**", *[f"- {a}" for a in apart]]
+            out += ["", "Press **2** to see the runner-up in full."]
+        out += ["", "**Next:** **g** writes the config with your values, **v** lists the checks, "
+                "**e** saves this session as a runbook."]
+        return "\n".join(out) + "\n"
+
+    def action_runner_up(self) -> None:
+        second = self.wizard.runner_up
+        if second is None:
+            self.notify("There is no runner-up.")
+            return
+        self.wizard.chosen = second.id
+        self.show()
+        self.query_one("#result-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_config(self) -> None:
+        from .config import ConfigScreen
+
+        self.app.push_screen(ConfigScreen(cause=self.wizard.top))
+
+    def action_verify(self) -> None:
+        self.wsapp.action_verify()

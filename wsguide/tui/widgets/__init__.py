@@ -1,0 +1,5 @@
+"""Widgets shared by the wizard's screens."""
+
+from .ranking import RankingPanel
+
+__all__ = ["RankingPanel"]

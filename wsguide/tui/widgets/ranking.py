@@ -1,0 +1,77 @@
+"""The ranking panel: the causes in play, best first, with the evidence behind each.
+
+Shown on every screen so the user sees the diagnosis move as they paste and answer. Beside the
+content on wide terminals; a few unwrapped lines under it on narrow ones (80x24), where the
+content needs the width. It only prints what `Wizard.ranking()` returns.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from ..state import Wizard
+
+_LOG_PREFIX = re.compile(r"^\s*(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: (\*\d+ )?)")
+
+
+def short_line(text: str) -> str:
+    """A pasted line without nginx's timestamp/pid prefix: the words that matched come first."""
+    return _LOG_PREFIX.sub("", text.strip())
+
+
+class RankingPanel(Static):
+    """Top causes with their share and evidence (pasted lines, answers)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._last: tuple[Wizard | None, str] = (None, "")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.show(*self._last)
+
+    @property
+    def narrow(self) -> bool:
+        return self.screen.has_class("-narrow")
+
+    def show(self, wizard: Wizard | None, loading: str = "") -> None:
+        """Redraw from the wizard's current ranking.
+
+        Args:
+            wizard: the session, or None while the knowledge base loads.
+            loading: what to say instead of a ranking when there is no wizard yet.
+        """
+        self._last = (wizard, loading)
+        narrow = self.narrow
+        text = Text(no_wrap=narrow, overflow="ellipsis")
+        text.append("Diagnosis" + (": " if narrow else "\n"), style="bold")
+        if wizard is None:
+            text.append(loading or "Reading the knowledge base...", style="dim")
+        elif not wizard.has_evidence:
+            text.append(f"{len(wizard.kb.causes)} known causes; nothing to go on yet. "
+                        "Paste an error or answer a question.", style="dim")
+        else:
+            self._ranking(text, wizard, narrow)
+        self.update(text)
+
+    def _ranking(self, text: Text, wizard: Wizard, narrow: bool) -> None:
+        for i, r in enumerate(wizard.ranking(3 if narrow else 4), 1):
+            if narrow and i > 1:
+                text.append("\n")
+            mark = "▶" if r.id == wizard.top else f"{i}."
+            text.append(f"{mark} {r.score:3.0%} ", style="bold reverse" if r.id == wizard.top else "bold")
+            text.append(r.title + ("" if narrow else "\n"), style="" if r.id == wizard.top else "dim")
+            for ev in r.evidence[: (1 if narrow and i == 1 else 0 if narrow else 2)]:
+                text.append("\n   " if narrow else "   ")
+                if "line" in ev:
+                    text.append(f"line {ev['line']}: ", style="dim italic")
+                    text.append(short_line(ev["text"])[:200] if narrow else short_line(ev["text"])[:80] + "\n",
+                                style="italic")
+                else:
+                    sign = "+" if ev.get("weight", 0) > 0 else "-"
+                    text.append(f"{sign} {ev['text'][:120]}" + ("" if narrow else "\n"), style="dim")
