@@ -96,24 +96,41 @@ def check(kb: KB, g: nx.DiGraph | None = None) -> list[Problem]:
     return problems
 
 
+_MERMAID_ESCAPES = {'"': "#quot;", "#": "#35;", "[": "#91;", "]": "#93;", "(": "#40;", ")": "#41;",
+                    "{": "#123;", "}": "#125;", "<": "#lt;", ">": "#gt;", "|": "#124;", "`": "#96;"}
+
+
+def _label(text: str, limit: int = 90) -> str:
+    """A label for inside double quotes: one line, clipped, brackets and quotes as entity codes."""
+    s = " ".join(text.split())
+    s = s if len(s) <= limit else s[: limit - 3].rstrip() + "..."
+    return "".join(_MERMAID_ESCAPES.get(ch, ch) for ch in s)
+
+
+def _mid(node: str) -> str:
+    # KB ids are [a-z0-9-]; '-' -> '_' and the kind prefix keep ids unique and valid in mermaid.
+    kind, _, rest = node.partition(":")
+    return f"{kind}_" + rest.replace("-", "_").replace("=", "__")
+
+
 def mermaid(kb: KB, min_weight: float = 2) -> str:
-    """The decision graph as a mermaid flowchart (strong answer -> cause edges only)."""
+    """The decision graph as a mermaid flowchart: one box per question holding the answers that
+    argue for a cause with at least `min_weight`, an edge per such answer -> cause (labelled with
+    its weight), causes as rounded nodes. Sorted throughout, so the text is stable for a KB."""
     g = build(kb)
+    edges = sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True)
+                   if d["kind"] == "evidence" and d["weight"] >= min_weight)
+    used_answers = {u for u, _, _ in edges}
     lines = ["flowchart LR"]
-    ids: dict[str, str] = {}
-
-    def node(name: str) -> str:
-        if name not in ids:
-            ids[name] = f"n{len(ids)}"
-            data = g.nodes[name]
-            label = data["label"].replace('"', "'")
-            if data["kind"] == "cause":
-                lines.append(f'  {ids[name]}(["{name[2:]}"])')
-            else:
-                lines.append(f'  {ids[name]}["{data["question"]}: {label}"]')
-        return ids[name]
-
-    for u, v, data in sorted(g.edges(data=True)):
-        if data["kind"] == "evidence" and data["weight"] >= min_weight:
-            lines.append(f"  {node(u)} --> {node(v)}")
+    for qid in sorted(kb.questions):
+        answers = sorted(n for n in used_answers if g.nodes[n]["question"] == qid)
+        if not answers:
+            continue
+        lines.append(f'  subgraph {_mid(q(qid))}["{_label(kb.questions[qid]["ask"])}"]')
+        lines += [f'    {_mid(n)}["{_label(g.nodes[n]["label"], 60)}"]' for n in answers]
+        lines.append("  end")
+    for cid in sorted({v for _, v, _ in edges}):
+        lines.append(f'  {_mid(c(cid))}(["{_label(cid)}"])')
+    for u, v, w in edges:
+        lines.append(f'  {_mid(u)} -->|"{w:+g}"| {_mid(v)}')
     return "\n".join(lines) + "\n"
