@@ -61,13 +61,16 @@ class WsguideApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._paste is not None:
-            self.push_screen(PasteScreen(initial=self._paste))
+            self.push_screen(screens.PasteScreen(initial=self._paste))
         if self._kb is not None:
             from .state import Wizard
 
             self._kb_ready(Wizard(self._kb))
         else:
-            self.run_worker(self._load_kb, thread=True, exclusive=True, name="load-kb")
+            # After the first frame: the loader holds the GIL for most of a second and would
+            # otherwise delay the first paint.
+            self.call_after_refresh(self.run_worker, self._load_kb, thread=True, exclusive=True,
+                                    name="load-kb")
 
     def _load_kb(self) -> None:
         # Off the UI thread: PyYAML, the lint pass and networkx take ~1 s on the full KB.
@@ -123,23 +126,25 @@ class WsguideApp(App[int]):
     def _open(self, factory: Callable[[], Screen[None]]) -> None:
         self.when_ready(lambda: self.push_screen(factory()))
 
+    # Screens other than home are imported on first use (see screens/__init__.py).
+
     def action_paste(self) -> None:
-        self._open(PasteScreen)
+        self._open(lambda: screens.PasteScreen())
 
     def action_questions(self) -> None:
-        self._open(QuestionScreen)
+        self._open(lambda: screens.QuestionScreen())
 
     def action_config(self) -> None:
-        self._open(lambda: ConfigScreen(cause=None))
+        self._open(lambda: screens.ConfigScreen(cause=None))
 
     def action_browse(self) -> None:
-        self._open(BrowseScreen)
+        self._open(lambda: screens.BrowseScreen())
 
     def action_result(self) -> None:
-        self._open(ResultScreen)
+        self._open(lambda: screens.ResultScreen())
 
     def action_verify(self) -> None:
-        self._open(VerifyScreen)
+        self._open(lambda: screens.VerifyScreen())
 
     def action_start_over(self) -> None:
         if self.wizard is not None:
@@ -158,6 +163,8 @@ class WsguideApp(App[int]):
 
     def save_text(self, what: str, name: str, produce: Callable[[], str]) -> None:
         """Ask for a path (never overwriting without asking) and write `produce()` there."""
+        from .dialogs import SaveDialog
+        from .screens.base import default_path
 
         def chosen(path: Path | None) -> None:
             if path is None:

@@ -11,7 +11,6 @@ terminal.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,10 @@ GENERIC_FIELDS = (
     ("upstream", "Where does the backend listen (HOST:PORT)?", "backend", "127.0.0.1:8000"),
     ("timeout", "Longest quiet period to tolerate (blank: derived)?", "duration", ""),
 )
+
+FIX_PLACE = {"main_template": "main context (top of nginx.conf)", "http_template": "http {} context",
+             "template": "server {} context"}
+"""Where each part of a cause's fix goes (kb.templates.FIX_CONTEXTS)."""
 
 _UNSAFE = re.compile(r"[;{}\"'\\$#\x00-\x1f\x7f]")
 _ORIGIN = re.compile(r"(https?|wss?)://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -81,10 +84,8 @@ class ConfigOutput:
     def text(self) -> str:
         """Everything to install, as one copyable text."""
         out = [content.rstrip("\n") + "\n" for content in self.files.values()]
-        where = {"main_template": "main context (top of nginx.conf)",
-                 "http_template": "http {} context", "template": "server {} context"}
         for key, body in self.fix_parts.items():
-            out.append(f"# The fix itself, for the {where.get(key, key)}:\n{body.rstrip()}\n")
+            out.append(f"# The fix itself, for the {FIX_PLACE.get(key, key)}:\n{body.rstrip()}\n")
         return "\n".join(out)
 
 
@@ -335,19 +336,19 @@ class Wizard:
     # -- output ---------------------------------------------------------------------------
 
     def runbook(self, redact: bool = True) -> str:
-        """The session as a markdown runbook (render.runbook's when present)."""
-        render_session_runbook = _runbook_renderer()
-        if render_session_runbook is not None:
-            return render_session_runbook(self.session, config=self.config.text() if self.config else None,
-                                          verify=self.verify_steps() or None, redact=redact)
-        from .markdown import session_markdown
-
-        return session_markdown(self)
-
-
-def _runbook_renderer() -> Callable[..., str] | None:
-    try:
+        """The session as a markdown runbook, by the same renderer as `wsguide diagnose --runbook`."""
         from ..render.runbook import render_session_runbook
-    except ImportError:  # render/runbook.py is being written in parallel; until then, our own
-        return None
-    return render_session_runbook
+
+        config = None
+        if self.config is not None:
+            config = dict(self.config.files)
+            for key, body in self.config.fix_parts.items():
+                config[f"the fix itself ({FIX_PLACE.get(key, key)})"] = body
+        return render_session_runbook(self.session, config=config, verify=self.verify_steps() or None,
+                                      redact=redact)
+
+    def entry(self, cid: str) -> str:
+        """A cause's full entry as markdown (the page `wsguide export` writes)."""
+        from ..render.runbook import cause_page
+
+        return cause_page(self.kb, cid)

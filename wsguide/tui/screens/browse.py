@@ -9,7 +9,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from ..markdown import entry_markdown
 from .base import WizardScreen
 
 
@@ -71,7 +70,7 @@ class CauseScreen(WizardScreen):
         self.query_one("#cause-scroll", VerticalScroll).focus()
 
     def output(self) -> str:
-        return entry_markdown(self.wizard.cause(self.cause))
+        return self.wizard.entry(self.cause)
 
     def action_config(self) -> None:
         from .config import ConfigScreen

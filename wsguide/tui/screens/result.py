@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from ..markdown import entry_markdown
 from .base import WizardScreen
 
 
@@ -47,9 +46,8 @@ class ResultScreen(WizardScreen):
             lead.insert(0, "*Nothing pasted or answered yet: this is only the most common cause.*\n")
         if w.chosen:
             lead.insert(0, f"*You chose to look at this cause ({w.score(cid):.0%}) instead of the leader.*\n")
-        body = entry_markdown(w.cause(cid), w.score(cid))
-        title, _, rest = body.partition("\n")
-        out = [title, "", *lead, rest]
+        title, _, rest = w.entry(cid).partition("\n")
+        out = [f"{title} ({w.score(cid):.0%})", "", *lead, rest]
         second = w.runner_up
         if second is not None:
             other = w.cause(second.id)
