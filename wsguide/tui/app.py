@@ -15,9 +15,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .dialogs import SaveDialog
-from .screens import BrowseScreen, ConfigScreen, HomeScreen, PasteScreen, QuestionScreen, ResultScreen, VerifyScreen
-from .screens.base import default_path
+from . import screens
+from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from ..kb.loader import KB
