@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cause and args.out is None:
         from ..render.runbook import body_and_hash
 
-        sys.stdout.write("\n".join(body_and_hash(text)[0] for text in pages.values()))
+        sys.stdout.write("\n".join(body_and_hash(text)[0].rstrip("\n") + "\n" for text in pages.values()))
         return 0
 
     out = Path(args.out or "runbooks")

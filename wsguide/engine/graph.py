@@ -129,8 +129,8 @@ def mermaid(kb: KB, min_weight: float = 2) -> str:
         lines.append(f'  subgraph {_mid(q(qid))}["{_label(kb.questions[qid]["ask"])}"]')
         lines += [f'    {_mid(n)}["{_label(g.nodes[n]["label"], 60)}"]' for n in answers]
         lines.append("  end")
-    for cid in sorted({v for _, v, _ in edges}):
-        lines.append(f'  {_mid(c(cid))}(["{_label(cid)}"])')
+    for node in sorted({v for _, v, _ in edges}):
+        lines.append(f'  {_mid(node)}(["{_label(node[2:])}"])')
     for u, v, w in edges:
         lines.append(f'  {_mid(u)} -->|"{w:+g}"| {_mid(v)}')
     return "\n".join(lines) + "\n"
