@@ -74,6 +74,8 @@ def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
             phrase = _REGEX_META.sub(" ", sig["regex"])
         else:
             phrase = " ".join(sig["all"])
+        if sig["strength"] == "strong" and sig["source"] == "user-description":
+            add(cid, f"{where}.strength", "a user's own words can support a cause, never decide it; make it supporting")
         if sig["strength"] == "strong" and not _WORD.search(phrase):
             add(cid, f"{where}.strength",
                 "a strong signature must name a phrase (a word of 4+ letters), not a bare "

@@ -25,6 +25,7 @@ SOURCES = (
     "curl",
     "platform-log",
     "http-response",
+    "user-description",  # how people describe it ("drops every minute"): supporting only
 )
 STRENGTHS = ("strong", "supporting")
 VERDICTS = ("false", "partly", "true")
