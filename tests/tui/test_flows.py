@@ -108,9 +108,9 @@ async def test_questions_only_reach_a_conclusion_with_its_explanation(make_app):
         await pilot.press("a")
         screen = app.screen
         assert isinstance(screen, QuestionScreen) and screen.current["id"] in ANSWERS
-        assert not screen.query_one("#why").display
+        assert not screen.query_one("#why-box").display
         await pilot.press("w")
-        assert screen.query_one("#why").display
+        assert screen.query_one("#why-box").display
         assert "points to" in str(screen.query_one("#why", Static).render())
 
         asked = []

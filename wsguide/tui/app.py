@@ -103,7 +103,7 @@ class WsguideApp(App[int]):
         self.kb_status = f"Cannot read the knowledge base: {message}"
         self._pending.clear()
         self._refresh_screens()
-        self.notify(self.kb_status, severity="error", timeout=10)
+        self.notify(self.kb_status, severity="error", timeout=10, markup=False)
 
     def _refresh_screens(self) -> None:
         for screen in self.screen_stack:
@@ -116,7 +116,7 @@ class WsguideApp(App[int]):
         if self.wizard is not None:
             callback()
         elif self.kb_status.startswith("Cannot"):
-            self.notify(self.kb_status, severity="error")
+            self.notify(self.kb_status, severity="error", markup=False)
         else:
             self._pending.append(callback)
 
@@ -171,10 +171,10 @@ class WsguideApp(App[int]):
             try:
                 path.write_text(produce(), encoding="utf-8")
             except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")
+                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
             self.saved = path
-            self.notify(f"Saved the {what} to {path}")
+            self.notify(f"Saved the {what} to {path}", markup=False)
 
         self.push_screen(SaveDialog(what, default_path(name)), chosen)
 

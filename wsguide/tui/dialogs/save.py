@@ -26,9 +26,9 @@ class SaveDialog(ModalScreen["Path | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Save {self.what} to:", classes="dialog-text")
+            yield Static(f"Save {self.what} to:", classes="dialog-text", markup=False)
             yield Input(self.default, id="path")
-            yield Static("", id="save-error", classes="error")
+            yield Static("", id="save-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,7 +41,7 @@ class BrowseScreen(WizardScreen):
             hay = " ".join([cid, cause["title"], cause.get("summary", "")]
                            + [m["text"] for m in cause.get("messages", [])]).lower()
             if all(w in hay for w in words):
-                causes.add_option(Option(f"{cause['title']}  [dim]{cid}[/dim]", id=cid))
+                causes.add_option(Option(Text.assemble(cause["title"], (f"  {cid}", "dim")), id=cid))
 
     @on(OptionList.OptionSelected, "#causes")
     def _open(self, event: OptionList.OptionSelected) -> None:

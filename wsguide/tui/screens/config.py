@@ -51,20 +51,21 @@ class ConfigScreen(WizardScreen):
     def compose_main(self) -> ComposeResult:
         self.fields = self.wizard.fields(self.cause)
         if self.cause:
-            intro = (f"The fix for [b]{self.wizard.cause(self.cause)['title']}[/b] needs "
-                     f"{len(self.fields)} value(s). Each is checked as you type; Enter moves on.")
+            intro = Text.assemble("The fix for ", (self.wizard.cause(self.cause)["title"], "bold"),
+                                  f" needs {len(self.fields)} value(s). Each is checked as you type; "
+                                  "Enter moves on.")
         else:
-            intro = "Your setup, in 4 values. Each is checked as you type; Enter moves on."
+            intro = Text("Your setup, in 4 values. Each is checked as you type; Enter moves on.")
         with VerticalScroll(id="config-form"):
             yield Static(intro, id="config-intro")
             for f in self.fields:
-                yield Label(f.ask, classes="field-label")
+                yield Label(f.ask, classes="field-label", markup=False)
                 optional = self.cause is None and f.name == "timeout"
                 yield Input(f.initial, placeholder=f.default or "derived from your setup", id=f"field-{f.name}",
                             validators=[KindValidator(f.kind, optional)], validate_on=["changed", "submitted"],
                             compact=True)
-                yield Static("", id=f"error-{f.name}", classes="error")
-            yield Static("", id="config-error", classes="error")
+                yield Static("", id=f"error-{f.name}", classes="error", markup=False)
+            yield Static("", id="config-error", classes="error", markup=False)
             yield Button("Generate the config (ctrl+g)", id="generate", variant="primary", compact=True)
 
     def on_mount(self) -> None:
@@ -128,7 +129,7 @@ class ConfigOutputScreen(WizardScreen):
         assert config is not None
         where = ", ".join(config.files)
         yield Static(f"Install: {where}. Each file starts with a comment saying where it goes. "
-                     "c copies, s saves, v lists the checks.", id="config-intro")
+                     "c copies, s saves, v lists the checks.", id="config-intro", markup=False)
         yield TextArea(config.text(), id="config-text", read_only=True, soft_wrap=False,
                        show_line_numbers=False)
         notes = Text()

@@ -29,7 +29,7 @@ class HomeScreen(WizardScreen):
         yield Static(INTRO, id="intro")
         yield OptionList(*[Option(f"[b]{key}[/b]  {label}", id=action) for action, key, label in CHOICES],
                          id="menu")
-        yield Static("", id="kb-status", classes="dim")
+        yield Static("", id="kb-status", classes="dim", markup=False)
 
     def on_mount(self) -> None:
         self.sub_title = "WebSockets through nginx"

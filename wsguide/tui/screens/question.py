@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,12 +35,13 @@ class QuestionScreen(WizardScreen):
         """True while the result screen the engine's "settled" opened is on top of this one."""
 
     def compose_main(self) -> ComposeResult:
-        with VerticalScroll(id="question-box"):
-            yield Static("", id="question-text")
-            yield Static("", id="question-help", classes="dim")
-            yield OptionList(id="answers")
+        # The question stays in view; the answer list scrolls on its own when it is long.
+        yield Static("", id="question-text")
+        yield Static("", id="question-help", classes="dim")
+        yield OptionList(id="answers")
+        with VerticalScroll(id="why-box"):
             yield Static("", id="why", classes="why")
-            yield Static("", id="question-progress", classes="dim")
+        yield Static("", id="question-progress", classes="dim")
 
     def on_mount(self) -> None:
         self.sub_title = "A few questions"
@@ -60,21 +62,23 @@ class QuestionScreen(WizardScreen):
             self.wsapp.action_result()
             return
         self.current = question
-        self.query_one("#question-text", Static).update(f"[b]{question['text']}[/b]")
-        self.query_one("#question-help", Static).update(question.get("help", ""))
+        self.query_one("#question-text", Static).update(Text(question["text"], style="bold"))
+        help_text = self.query_one("#question-help", Static)
+        help_text.update(Text(question.get("help", "")))
+        help_text.display = bool(question.get("help"))
         why = self.query_one("#why", Static)
-        why.update(f"[b]Why this question?[/b] {question['why']}")
-        why.display = False
+        why.update(Text.assemble(("Why this question? ", "bold"), question["why"]))
+        self.query_one("#why-box").display = False
         answers = self.query_one("#answers", OptionList)
         answers.clear_options()
-        answers.add_options([Option(a["label"], id=a["id"]) for a in question["answers"]])
+        answers.add_options([Option(Text(a["label"]), id=a["id"]) for a in question["answers"]])
         answers.add_option(Option("I don't know (skip)", id=DONT_KNOW))
         ids = [a["id"] for a in question["answers"]]
         answers.highlighted = ids.index(previous) if previous in ids else 0
         answers.focus()
         n = len(self.wizard.history)
         self.query_one("#question-progress", Static).update(
-            f"{n} answered. w: why this question; Esc: back to change the last answer; r: conclude now.")
+            f"{n} answered. Esc goes back to change the last answer.")
         self.update_ranking()
 
     @on(OptionList.OptionSelected, "#answers")
@@ -86,10 +90,8 @@ class QuestionScreen(WizardScreen):
         self.ask(self.wizard.next_question())
 
     def action_why(self) -> None:
-        why = self.query_one("#why", Static)
-        why.display = not why.display
-        if why.display:
-            self.query_one("#question-box", VerticalScroll).scroll_end(animate=False)
+        box = self.query_one("#why-box")
+        box.display = not box.display
 
     def action_result(self) -> None:
         self.wsapp.action_result()

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from ...render.markdown import text as md
 from .base import WizardScreen
 
 
@@ -41,7 +42,7 @@ class ResultScreen(WizardScreen):
         cid = w.top
         if cid is None:
             return "# No causes known\n"
-        lead = [f"**How I got here.** {w.explain()}", ""]
+        lead = [f"**How I got here.** {md(w.explain())}", ""]
         if not w.has_evidence:
             lead.insert(0, "*Nothing pasted or answered yet: this is only the most common cause.*\n")
         if w.chosen:
@@ -51,10 +52,10 @@ class ResultScreen(WizardScreen):
         second = w.runner_up
         if second is not None:
             other = w.cause(second.id)
-            out += ["", f"## Runner-up: {other['title']} ({second.score:.0%})", other.get("summary", "").strip()]
+            out += ["", f"## Runner-up: {md(other['title'])} ({second.score:.0%})", md(other.get("summary", ""))]
             apart = w.tell_apart(cid, second.id)
             if apart:
-                out += ["", "**How to tell them apart:**", *[f"- {a}" for a in apart]]
+                out += ["", "**How to tell them apart:**", *[f"- {md(a)}" for a in apart]]
             out += ["", "Press **2** to see the runner-up in full."]
         out += ["", "**Next:** **g** writes the config with your values, **v** lists the checks, "
                 "**e** saves this session as a runbook."]

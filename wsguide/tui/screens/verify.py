@@ -34,7 +34,7 @@ class VerifyScreen(WizardScreen):
         self.steps = self.wizard.verify_steps()
         checks = self.query_one("#checks", SelectionList)
         for i, s in enumerate(self.steps):
-            checks.add_option((f"{i + 1}. {s['step']}", i))
+            checks.add_option((Text(f"{i + 1}. {s['step']}"), i))
         if not self.steps:
             self.query_one("#verify-hint", Static).update("No checks yet: diagnose a cause or generate a config.")
         checks.focus()
@@ -67,4 +67,4 @@ class VerifyScreen(WizardScreen):
             return
         run = self.steps[checks.highlighted].get("run", "")
         self.app.copy_to_clipboard(run)
-        self.notify(f"Copied: {run[:60]}")
+        self.notify(f"Copied: {run[:60]}", markup=False)

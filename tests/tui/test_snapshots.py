@@ -1,0 +1,62 @@
+"""Screenshots of the main screens at 80x24 (pytest-textual-snapshot). The flow tests say what
+broke; these say that something looks different. Update with `pytest --snapshot-update`."""
+
+from __future__ import annotations
+
+from conftest import SIZE, TIMEOUT_LINE
+from textual.widgets import TextArea
+
+
+async def _to_result(pilot) -> None:
+    await pilot.press("p")
+    pilot.app.screen.query_one("#paste-text", TextArea).text = TIMEOUT_LINE
+    await pilot.press("ctrl+d", "ctrl+n")
+    await pilot.pause()
+
+
+class TestDiagnosis:
+    def test_home(self, snap_compare, make_app):
+        assert snap_compare(make_app(), terminal_size=SIZE)
+
+    def test_paste_after_diagnosis(self, snap_compare, make_app):
+        async def run_before(pilot) -> None:
+            await pilot.press("p")
+            pilot.app.screen.query_one("#paste-text", TextArea).text = TIMEOUT_LINE
+            await pilot.press("ctrl+d")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_question_with_why(self, snap_compare, make_app):
+        assert snap_compare(make_app(), terminal_size=SIZE, press=["a", "w"])
+
+    def test_result(self, snap_compare, make_app):
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=_to_result)
+
+    def test_wide_terminal_puts_the_ranking_beside(self, snap_compare, make_app):
+        assert snap_compare(make_app(), terminal_size=(120, 30), run_before=_to_result)
+
+
+class TestOutput:
+    def test_config_form(self, snap_compare, make_app):
+        async def run_before(pilot) -> None:
+            await _to_result(pilot)
+            await pilot.press("g")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_config_output(self, snap_compare, make_app):
+        async def run_before(pilot) -> None:
+            await _to_result(pilot)
+            await pilot.press("g", "ctrl+g")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_checklist(self, snap_compare, make_app):
+        async def run_before(pilot) -> None:
+            await _to_result(pilot)
+            await pilot.press("v", "space", "down")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_light_theme(self, snap_compare, make_app):
+        assert snap_compare(make_app(theme="textual-light"), terminal_size=SIZE)
