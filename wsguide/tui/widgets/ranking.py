@@ -70,7 +70,7 @@ class RankingPanel(Static):
                 text.append("\n   " if narrow else "   ")
                 if "line" in ev:
                     text.append(f"line {ev['line']}: ", style="dim italic")
-                    text.append(short_line(ev["text"])[:200] if narrow else short_line(ev["text"])[:80] + "\n",
+                    text.append(short_line(ev["text"])[:200] if narrow else short_line(ev["text"])[:160] + "\n",
                                 style="italic")
                 else:
                     sign = "+" if ev.get("weight", 0) > 0 else "-"
