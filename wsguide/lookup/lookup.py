@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..engine.scoring import signature_score
-from .scan import ScanResult, scan_file, scan_stream, scan_text
+from .scan import PASTE_LIMIT, ScanResult, read_up_to, scan_file, scan_stream, scan_text
 from .signatures import Matcher
 
 
@@ -56,18 +56,34 @@ class Lookup:
         self.index = index
         self.matcher = Matcher(index["signatures"])
         self.scan = ScanResult()
+        self._log_matcher: Matcher | None = None
+
+    def _matcher_for(self, size: int) -> Matcher:
+        """Pastes get every signature; logs beyond PASTE_LIMIT skip people's prose."""
+        if size <= PASTE_LIMIT:
+            return self.matcher
+        if self._log_matcher is None:
+            self._log_matcher = Matcher(self.index["signatures"], prose=False)
+        return self._log_matcher
 
     def add_text(self, text: str) -> None:
         scan_text(self.matcher, text, self.scan)
 
     def add_file(self, path: str, progress=None) -> None:
-        scan_file(self.matcher, path, self.scan, progress)
+        import os
+
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0  # open_log reports the real problem
+        scan_file(self._matcher_for(size), path, self.scan, progress)
 
     def add_stream(self, stream: BinaryIO) -> None:
-        scan_stream(self.matcher, stream, self.scan)
+        head = read_up_to(stream, PASTE_LIMIT + 1)
+        scan_stream(self._matcher_for(len(head)), stream, self.scan, head)
 
     def ranked(self, top: int | None = 5) -> LookupResult:
-        sigs = self.matcher.signatures
+        sigs = {s.index: s for s in self.matcher.signatures}
         hits = []
         for cid, indexes in self.scan.matched.items():
             matched = [sigs[i] for i in indexes]

@@ -18,6 +18,7 @@ from ..errors import UserError
 from .signatures import Matcher, Signature
 
 CHUNK = 8 << 20
+PASTE_LIMIT = 1 << 20  # up to this size an input is a paste (people's prose signatures apply)
 MAX_SAMPLES = 5
 MAX_EVIDENCE_CHARS = 400
 GZIP_MAGIC = b"\x1f\x8b"
@@ -184,8 +185,20 @@ def scan_file(matcher: Matcher, path: str, result: ScanResult,
         raise UserError(f"{path}: cannot read past line {result.lines_read} ({exc})") from None
 
 
-def scan_stream(matcher: Matcher, stream: BinaryIO, result: ScanResult) -> ScanResult:
-    head = stream.read(CHUNK)
+def read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """Read until `size` bytes or end of input (a pipe may return less per read)."""
+    parts, got = [], 0
+    while got < size:
+        block = stream.read(size - got)
+        if not block:
+            break
+        parts.append(block)
+        got += len(block)
+    return b"".join(parts)
+
+
+def scan_stream(matcher: Matcher, stream: BinaryIO, result: ScanResult, head: bytes = b"") -> ScanResult:
+    """Scan standard input (or any stream); `head` is what the caller already read from it."""
     if head.startswith(GZIP_MAGIC):
         import io
 
@@ -194,7 +207,6 @@ def scan_stream(matcher: Matcher, stream: BinaryIO, result: ScanResult) -> ScanR
     elif _looks_binary(head):
         raise UserError("standard input looks like binary data, not text "
                         "(pipe a text log, or use --file for a .gz log)")
-
     try:
         return scan_chunks(matcher, aligned_chunks(_Prepend(head, stream)), result)  # type: ignore[arg-type]
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:

@@ -1,9 +1,10 @@
 """Compiled signature matchers over bytes, one RE2 pass for all causes.
 
-Two RE2 objects do the work: `prefilter`, one case-insensitive alternation of every signature,
-finds candidate lines in a whole chunk in linear time; `rset`, an RE2::Set of the same
-patterns, tells which signatures a candidate line matches. `all:`/`none:` phrase conditions are
-then checked on that one line. Most log lines never reach Python code at all.
+Two RE2 objects do the work: `prefilter`, one case-insensitive alternation of the literals that
+every signature's match must contain (see literals.py), finds candidate lines in a whole chunk in
+linear time; `rset`, an RE2::Set of the full patterns, tells which signatures a candidate line
+really matches. `all:`/`none:` phrase conditions are then checked on that one line. Most log
+lines never reach Python code at all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import re2
+
+from .literals import required_literals
 
 
 @dataclass(frozen=True)
@@ -28,42 +31,58 @@ class Signature:
     none: tuple[bytes, ...]
 
 
-def _pattern(sig: dict[str, Any]) -> tuple[bytes, tuple[bytes, ...]]:
-    """The RE2 pattern for the Set, and the literal phrases still to check on the line."""
+PROSE = "user-description"
+
+
+def _pattern(sig: dict[str, Any]) -> tuple[bytes, tuple[bytes, ...], list[str] | None]:
+    """The RE2 pattern for the Set, the phrases still to check on the line, and the required literals."""
     if "regex" in sig:
-        return sig["regex"].encode(), tuple(p.lower().encode() for p in sig.get("all", []))
-    phrases = [p.lower().encode() for p in sig["all"]]
+        rest = tuple(p.lower().encode() for p in sig.get("all", []))
+        return sig["regex"].encode(), rest, required_literals(sig["regex"])
+    phrases = [p.lower() for p in sig["all"]]
     lead = max(phrases, key=len)  # the rarest-looking phrase does the searching
-    return re2.escape(lead), tuple(p for p in phrases if p != lead)
+    rest = tuple(p.encode() for p in phrases if p != lead)
+    return re2.escape(lead.encode()), rest, [lead]
 
 
 class Matcher:
-    """Matches text against every signature of the index."""
+    """Matches text against the signatures of an index.
 
-    def __init__(self, signatures: list[dict[str, Any]]) -> None:
+    Args:
+        signatures: the index's signature dicts; `Signature.index` is the position in this list.
+        prose: also use `user-description` signatures (pastes yes; multi-MB logs no: people's
+            prose is not in error.log, and its loose patterns would slow every scan).
+    """
+
+    def __init__(self, signatures: list[dict[str, Any]], prose: bool = True) -> None:
         self.signatures: list[Signature] = []
         options = re2.Options()
         options.case_sensitive = False
-        options.max_mem = 64 << 20  # room for the DFA of ~200 alternatives; else RE2 falls back to NFA
+        options.max_mem = 64 << 20
         options.never_nl = True  # a match never spans lines, whatever `[^)]*` in a pattern says
         self.rset = re2.Set.SearchSet(options)
-        alternatives = []
+        literals: set[bytes] = set()
+        unfiltered: list[bytes] = []
         for i, sig in enumerate(signatures):
-            pattern, rest = _pattern(sig)
-            self.rset.Add(pattern)
-            # (?m): the prefilter runs over many lines at once, so ^ and $ must mean line start/end
-            # there, as they do when the Set checks one line.
-            alternatives.append(b"(?m:" + pattern + b")")
-            self.signatures.append(Signature(
+            pattern, rest, required = _pattern(sig)
+            signature = Signature(
                 index=i, id=sig["id"], cause=sig["cause"], source=sig["source"],
-                group=sig.get("group", sig["id"]),
-                strength=sig["strength"], weight=float(sig["weight"]), pattern=pattern,
-                all=rest, none=tuple(p.lower().encode() for p in sig.get("none", [])),
-            ))
-        self.empty = not alternatives
+                group=sig.get("group", sig["id"]), strength=sig["strength"], weight=float(sig["weight"]),
+                pattern=pattern, all=rest, none=tuple(p.lower().encode() for p in sig.get("none", [])),
+            )
+            if sig["source"] == PROSE and not prose:
+                continue
+            self.rset.Add(pattern)
+            self.signatures.append(signature)
+            if required:
+                literals.update(re2.escape(lit.encode()) for lit in required)
+            else:
+                # (?m): the prefilter runs over many lines, so ^ and $ must mean line start/end.
+                unfiltered.append(b"(?m:" + pattern + b")")
+        self.empty = not self.signatures
         if not self.empty:
             self.rset.Compile()
-            self.prefilter = re2.compile(b"|".join(alternatives), options)
+            self.prefilter = re2.compile(b"|".join(sorted(literals) + unfiltered), options)
 
     def match_line(self, line: bytes) -> list[Signature]:
         """Every signature whose pattern and phrase conditions hold on this one line."""
