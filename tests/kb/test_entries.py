@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wsguide.kb.loader import builtin_dir, load
-from wsguide.kb.selftest import run_entry_tests
+from wsguide.lookup.selftest import run_entry_tests
 from wsguide.kb.templates import FIX_CONTEXTS, render_fix_parts, render_map
 
 DATA = Path(__file__).parent / "data"

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         if not problems:
             problems += check(kb)
             if not args.no_tests:
-                from ..kb.selftest import run_entry_tests
+                from ..lookup.selftest import run_entry_tests
 
                 problems += run_entry_tests(kb)
         for p in problems:

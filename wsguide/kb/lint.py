@@ -59,6 +59,8 @@ def lint(kb: KB) -> list[Problem]:
 def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
     import re2  # compile exactly as lookup will
 
+    from .literals import MIN_LITERAL, required_literals
+
     seen: set[str] = set()
     for i, sig in enumerate(cause.get("signatures", [])):
         where = f"signatures[{i}]"
@@ -72,6 +74,10 @@ def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
                 add(cid, f"{where}.regex", f"does not compile under RE2: {exc}")
                 continue
             phrase = _REGEX_META.sub(" ", sig["regex"])
+            if sig["source"] != "user-description" and required_literals(sig["regex"]) is None:
+                add(cid, f"{where}.regex",
+                    f"every match must contain a literal of {MIN_LITERAL}+ characters (e.g. a fixed phrase "
+                    "outside groups and classes), or log scans must run this pattern on every line")
         else:
             phrase = " ".join(sig["all"])
         if sig["strength"] == "strong" and sig["source"] == "user-description":

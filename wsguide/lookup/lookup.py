@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from ..engine.scoring import signature_score
+from .scoring import signature_score
 from .scan import PASTE_LIMIT, ScanResult, read_up_to, scan_file, scan_stream, scan_text
 from .signatures import Matcher
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import re2
 
-from .literals import required_literals
+from ..kb.literals import required_literals
 
 
 @dataclass(frozen=True)

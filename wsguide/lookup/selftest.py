@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .shape import Problem
+from ..kb.shape import Problem
 
 if TYPE_CHECKING:
-    from .loader import KB
+    from ..kb.loader import KB
 
 
 def run_entry_tests(kb: KB, only: set[str] | None = None) -> list[Problem]:
-    from ..lookup import Lookup
-    from .index import build
+    from . import Lookup
+    from ..kb.index import build
 
     index = build(kb)
     problems: list[Problem] = []
