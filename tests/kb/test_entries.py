@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from wsguide.kb.loader import builtin_dir, load
-from wsguide.lookup.selftest import run_entry_tests
 from wsguide.kb.templates import FIX_CONTEXTS, render_fix_parts, render_map
+from wsguide.lookup.selftest import run_entry_tests
 
 DATA = Path(__file__).parent / "data"
 KB, PROBLEMS = load()

@@ -8,6 +8,7 @@ dict whose keys match `expect:` in a lab (see tests/labs/README.md), plus `print
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import base64
 import os
 import ssl
@@ -311,10 +312,8 @@ async def scenario_sio(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001
         obs["exception"] = exc_text(exc)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a failed client may not disconnect cleanly
             await client.disconnect()
-        except Exception:  # noqa: BLE001
-            pass
         for lg in loggers:
             lg.removeHandler(grab)
     if obs["exception"]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from .scoring import signature_score
 from .scan import PASTE_LIMIT, ScanResult, read_up_to, scan_file, scan_stream, scan_text
+from .scoring import signature_score
 from .signatures import Matcher
 
 

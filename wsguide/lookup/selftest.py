@@ -11,8 +11,8 @@ if TYPE_CHECKING:
 
 
 def run_entry_tests(kb: KB, only: set[str] | None = None) -> list[Problem]:
-    from . import Lookup
     from ..kb.index import build
+    from . import Lookup
 
     index = build(kb)
     problems: list[Problem] = []
