@@ -8,8 +8,8 @@ dict whose keys match `expect:` in a lab (see tests/labs/README.md), plus `print
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import base64
+import contextlib
 import os
 import ssl
 import time
