@@ -32,12 +32,16 @@ def kb() -> KB:
         "drop-interval": question("drop-interval", "about-60s", "about-100s", "random",
                                   why="Timers drop on a beat."),
         "in-front": question("in-front", "nothing", "cloudflare"),
+        "close-code": {"id": "close-code", "ask": "close code?", "answers": [
+            {"id": "c1006", "label": "1006", "detect": [r"\b1006\b"]},
+            {"id": "c1000", "label": "1000", "detect": [r"\bcode 1000\b"]}]},
         "colour": question("colour", "red", "blue"),  # separates nothing
     }
     kb.causes = {
         "nginx-timeout": cause("nginx-timeout", [
             {"question": "drop-interval", "expect": ["about-60s"], "weight": 3},
-            {"question": "in-front", "expect": ["cloudflare"], "weight": -1}],
+            {"question": "in-front", "expect": ["cloudflare"], "weight": -1},
+            {"question": "close-code", "expect": ["c1006"], "weight": 1}],
             [{"id": "t", "source": "nginx-error-log", "strength": "strong",
               "regex": "while proxying upgraded connection"}]),
         "cdn-timeout": cause("cdn-timeout", [
@@ -122,3 +126,22 @@ def test_unknown_question_or_answer_is_a_user_error(kb):
         s.answer("nope", "x")
     with pytest.raises(UserError, match="has no answer 'sometimes'"):
         s.answer("drop-interval", "sometimes")
+
+
+def test_pasted_text_answers_the_questions_it_states(kb):
+    s = Session(kb)
+    s.paste("the socket closed with code 1006 after a while")
+    assert s.inferred == {"close-code": "c1006"}
+    assert s.effective_answers() == {"close-code": "c1006"}
+    asked = [q for _, q in s.candidates()]
+    assert "close-code" not in asked  # the paste already said it
+    assert s.ranking()[0].id == "nginx-timeout"  # the inferred 1006 counts as evidence
+    assert "Your paste says '1006' (close-code)" in s.explain()
+    s.answer("close-code", "c1000")  # the user's own answer wins over the paste
+    assert s.effective_answers()["close-code"] == "c1000"
+
+
+def test_conflicting_pasted_values_settle_nothing(kb):
+    s = Session(kb)
+    s.paste("closed with code 1006\nlater: closed with code 1000")
+    assert s.inferred == {}

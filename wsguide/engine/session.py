@@ -56,10 +56,22 @@ class Session:
     """question id -> answer id, in the order given"""
     skipped: set[str] = field(default_factory=set)
     pastes: list[Pasted] = field(default_factory=list)
+    inferred: dict[str, str] = field(default_factory=dict)
+    """question id -> answer id that pasted text gave (answers' `detect:` patterns); a user's own
+    answer to the same question overrides it"""
 
     def __post_init__(self) -> None:
         self.graph = G.build(self.kb)
         self._weights = {qid: G.evidence_weights(self.graph, qid) for qid in self.kb.questions}
+        self._detectors = self._compile_detectors()
+
+    def _compile_detectors(self) -> list[tuple[str, str, Any]]:
+        import re2
+
+        options = re2.Options()
+        options.case_sensitive = False
+        return [(qid, ans["id"], re2.compile("|".join(f"(?:{p})" for p in ans["detect"]), options))
+                for qid, q in self.kb.questions.items() for ans in q["answers"] if ans.get("detect")]
 
     # -- input ---------------------------------------------------------------------------
 
@@ -93,7 +105,19 @@ class Session:
         engine.add_text(text)
         pasted = Pasted(text, engine.ranked(top=None).causes)
         self.pastes.append(pasted)
+        self._infer_answers()
         return pasted
+
+    def _infer_answers(self) -> None:
+        """Answers that the pasted lines state outright (a status code, a close code, a log line)."""
+        found: dict[str, set[str]] = {}
+        for pasted in self.pastes:
+            for line in pasted.text.splitlines():
+                for qid, aid, pattern in self._detectors:
+                    if pattern.search(line):
+                        found.setdefault(qid, set()).add(aid)
+        # Two different status codes pasted: the paste does not settle that question.
+        self.inferred = {qid: next(iter(a)) for qid, a in found.items() if len(a) == 1}
 
     # -- model ---------------------------------------------------------------------------
 
@@ -114,8 +138,13 @@ class Session:
                 best[hit.id] = max(best.get(hit.id, 0.0), hit.score)
         return {cid: PASTE_LOG_ODDS * s for cid, s in best.items()}
 
+    def effective_answers(self) -> dict[str, str]:
+        """What the diagnosis uses: answers inferred from pastes, overridden by the user's own."""
+        inferred = {q: a for q, a in self.inferred.items() if q not in self.skipped}
+        return {**inferred, **self.answers}
+
     def log_scores(self, answers: dict[str, str] | None = None) -> dict[str, float]:
-        answers = self.answers if answers is None else answers
+        answers = self.effective_answers() if answers is None else answers
         paste = self._paste_log_odds()
         out = {}
         for cid, cause in self.kb.causes.items():
@@ -143,11 +172,12 @@ class Session:
             for hit in pasted.hits:
                 if hit.id == cid:
                     ev += [e.as_dict() for e in hit.evidence[:3]]
-        for qid, aid in self.answers.items():
+        for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(cid, 0.0)
             if w:
+                how = "" if qid in self.answers else " (from your paste)"
                 ev.append({"question": qid, "answer": aid, "weight": w,
-                           "text": f"{self.kb.questions[qid]['ask']} -> {self._label(qid, aid)}"})
+                           "text": f"{self.kb.questions[qid]['ask']} -> {self._label(qid, aid)}{how}"})
         return ev
 
     def _label(self, qid: str, aid: str) -> str:
@@ -188,7 +218,7 @@ class Session:
         return h0 - expected
 
     def candidates(self) -> list[tuple[float, str]]:
-        done = set(self.answers) | self.skipped | set(self.settled_by_paste())
+        done = set(self.answers) | self.skipped | set(self.settled_by_paste()) | set(self.inferred)
         scored = [(self.gain(qid), qid) for qid in self.kb.questions if qid not in done]
         return sorted(scored, key=lambda t: (-t[0], t[1]))
 
@@ -232,15 +262,16 @@ class Session:
             for hit in pasted.hits:
                 if hit.id == lead.id and hit.evidence:
                     lines.append(f"Your paste matched: \"{hit.evidence[0].text[:160]}\".")
-        for qid, aid in self.answers.items():
+        for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(lead.id, 0.0)
             if w > 0:
-                lines.append(f"You answered '{self._label(qid, aid)}' ({qid}), which supports it.")
+                who = "You answered" if qid in self.answers else "Your paste says"
+                lines.append(f"{who} '{self._label(qid, aid)}' ({qid}), which supports it.")
         if len(ranked) > 1:
             second = ranked[1]
             against = [
                 f"'{self._label(qid, aid)}' ({qid})"
-                for qid, aid in self.answers.items()
+                for qid, aid in self.effective_answers().items()
                 if self._likelihood(qid, aid, lead.id) > self._likelihood(qid, aid, second.id) * 1.5
             ]
             if against:

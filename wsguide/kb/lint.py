@@ -35,6 +35,7 @@ def lint(kb: KB) -> list[Problem]:
         file, line = _at(kb, cid, field)
         out.append(Problem(file, line, field, message))
 
+    _lint_detect(kb, out)
     for cid, cause in kb.causes.items():
         _lint_signatures(cid, cause, add)
         for i, rel in enumerate(cause.get("related", [])):
@@ -133,3 +134,17 @@ def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
     if lab:
         for name in sorted(set(lab.get("fix_vars", {})) - declared):
             add(cid, "lab.fix_vars", f"unknown variable {name!r}")
+
+
+def _lint_detect(kb: KB, out: list[Problem]) -> None:
+    """Answer `detect:` patterns must compile under RE2, as the session will compile them."""
+    import re2
+
+    for qid, question in kb.questions.items():
+        for i, answer in enumerate(question["answers"]):
+            for j, pattern in enumerate(answer.get("detect", [])):
+                try:
+                    re2.compile(pattern)
+                except Exception as exc:  # re2.error has no stable base across versions
+                    out.append(Problem(kb.files.get(f"?{qid}", "questions.yaml"), kb.lines.get(f"?{qid}", 1),
+                                       f"{qid}.answers[{i}].detect[{j}]", f"does not compile under RE2: {exc}"))

@@ -252,7 +252,13 @@ CAUSE = Obj(
     },
 )
 
-ANSWER = Obj(fields={"id": F(id_str, True), "label": F(Str(), True)})
+ANSWER = Obj(fields={
+    "id": F(id_str, True),
+    "label": F(Str(), True),
+    "detect": F(ListOf(Str(), min_items=1),
+                doc="RE2 patterns (case-insensitive, per line): a pasted line that matches one gives this "
+                    "answer without asking, e.g. 'Unexpected response code: 400' answers handshake-status."),
+})
 
 QUESTION = Obj(
     fields={
