@@ -159,3 +159,16 @@ def test_top_limits_and_several_files_add_up(tmp_path):
     data = json.loads(lookup("--json", "--top", "1", "--file", str(a), "--file", str(b)).stdout)
     assert len(data["causes"]) == 1 and data["causes"][0]["count"] == 2
     assert data["causes"][0]["evidence"][1]["line"] == 3
+
+
+def test_full_knowledge_base_output_fits_80_columns():
+    """Long titles and long nginx lines wrap instead of running past 80 columns."""
+    nginx = ('2024/05/02 10:11:12 [error] 1234#1234: *77 connect() failed (111: Connection refused) while '
+             'connecting to upstream, client: 203.0.113.7, server: chat.example.com, request: "GET /ws HTTP/1.1"')
+    chrome = ("WebSocket connection to 'wss://chat.example.com/ws' failed: Error during WebSocket handshake: "
+              "Unexpected response code: 502")
+    res = run_cli("lookup", nginx, chrome)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("1. backend-unreachable")
+    assert "connect() failed (111: Connection refused)" in res.stdout  # the telling part is not cut
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
