@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # A strong signature must name a phrase a program prints: at least one word of 4+ letters.
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _REGEX_META = re.compile(r"\\[a-zA-Z]|\[[^\]]*\]|[(){}*+?|^$.]")
+_PLACEHOLDER = re.compile(r"\{\{\s*[A-Za-z_]")
 
 
 def _at(kb: KB, cid: str, field: str) -> tuple[str, int]:
@@ -113,19 +114,38 @@ def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
             names |= undeclared(kb.snippets[ref], field, seen | {ref})
         return names
 
+    used: set[str] = set()
+
     def check(source: str, field: str) -> None:
-        unknown = undeclared(source, field) - declared
-        for name in sorted(unknown):
+        names = undeclared(source, field)
+        used.update(names)
+        for name in sorted(names - declared):
             add(cid, field, f"unknown variable {name!r} "
                             f"(variables: {', '.join(sorted(declared)) or 'none declared'})")
 
+    # Rendered with the fix's variables: the config parts, fix.steps and the verify steps.
     for key in FIX_CONTEXTS:
         if key in fix:
             check(fix[key], f"fix.{key}")
+    for i, step in enumerate(fix.get("steps", [])):
+        check(step, f"fix.steps[{i}]")
     for i, step in enumerate(cause.get("verify", [])):
         for key in ("run", "expect", "step"):
             if key in step:
                 check(step[key], f"verify[{i}].{key}")
+    for name in sorted(declared - used):
+        add(cid, f"fix.variables.{name}",
+            "declared but used by no fix template, fix step or verify step (the wizard would ask for it "
+            "for nothing): use it or remove it")
+    # Shown as written: a jinja2 placeholder there would reach the reader unrendered.
+    plain = [("summary", cause.get("summary", "")), ("problem", cause.get("problem", "")),
+             ("why", cause.get("why", "")), ("fix.summary", fix.get("summary", ""))]
+    plain += [(f"gotchas[{i}]", g) for i, g in enumerate(cause.get("gotchas", []))]
+    plain += [(f"myths[{i}].{k}", m[k]) for i, m in enumerate(cause.get("myths", [])) for k in ("claim", "truth")]
+    plain += [(f"backend_notes[{i}].note", n["note"]) for i, n in enumerate(cause.get("backend_notes", []))]
+    for field, text in plain:
+        if _PLACEHOLDER.search(text):
+            add(cid, field, "plain text is not rendered: write an example value, not a {{ placeholder }}")
     fix_test = cause["tests"].get("fix")
     if fix_test:
         for name in sorted(set(fix_test["vars"]) - declared):

@@ -58,7 +58,10 @@ MESSAGE = Obj(
     fields={
         "source": F(Enum(SOURCES), True),
         "program": F(Str(), True, "Who prints it, e.g. 'Chrome', 'nginx 1.22 error.log [info]'."),
-        "text": F(Str(), True),
+        "text": F(Str(), True, "The exact output; with `silent`, words saying what is (not) printed."),
+        "silent": F(Bool(), doc="The program prints nothing for this cause: `text` says so in words "
+                                "('Nothing in the console; the close event has code 1006') and "
+                                "runbooks show it as prose, not as quoted output."),
     },
 )
 
@@ -99,7 +102,7 @@ FIX = Obj(
         "template": F(Str(), doc="The nginx fix for server{} context (usually a location) as a jinja2 template."),
         "http_template": F(Str(), doc="Part of the fix for http{} context: upstream{}, limit_*_zone, map."),
         "main_template": F(Str(), doc="Part of the fix for the main context: worker_* directives, events{}."),
-        "steps": F(ListOf(Str()), doc="Fix steps that are not config (commands, clicks)."),
+        "steps": F(ListOf(Str()), doc="Fix steps that are not config (commands, clicks); jinja2 variables allowed."),
         "app": F(ListOf(SNIPPET), doc="Application-side code, where the fix lives in the app."),
         "platforms": F(ListOf(SNIPPET), doc="Platform variants (ingress-nginx, NPM, Docker, ...)."),
     },

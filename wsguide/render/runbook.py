@@ -99,6 +99,7 @@ def _fix_context(kb: KB, cid: str) -> dict[str, Any]:
     has_map = any("map $http_upgrade" in b["code"] for b in blocks)
     need_map = uses_map and not has_map and "ws-upgrade-map.conf.j2" in kb.snippets
     values = fix_variables(cause)
+    steps = [render(kb, step, values) for step in fix.get("steps", [])]
     verify = [{k: render(kb, str(s[k]), values) if s.get(k) else "" for k in ("step", "run", "expect")}
               for s in cause["verify"]]
     seen = {"configuration", "tailor it", "steps", "application side", "platform variants"}
@@ -109,15 +110,16 @@ def _fix_context(kb: KB, cid: str) -> dict[str, Any]:
     variables = [{"name": n, "default": v["default"], "ask": v["ask"]}
                  for n, v in fix.get("variables", {}).items()]
     return {"summary": fix["summary"], "blocks": blocks, "map": render_map(kb) if need_map else "",
-            "variables": variables, "steps": fix.get("steps", []), "app": snippets["app"],
+            "variables": variables, "steps": steps, "app": snippets["app"],
             "platforms": snippets["platforms"], "verify": verify}
 
 
 def _messages(cause: dict[str, Any]) -> list[dict[str, Any]]:
-    """Messages grouped by source, in the schema's source order."""
+    """Messages grouped by source, in the schema's source order ('silent' ones say in words
+    that the program prints nothing: prose, not a code block)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for m in cause.get("messages", []):
-        groups.setdefault(m["source"], []).append(m)
+        groups.setdefault(m["source"], []).append({"silent": False, **m})
     order = list(SOURCE_NAMES)
     return [{"source": SOURCE_NAMES.get(s, s), "items": groups[s]}
             for s in sorted(groups, key=lambda s: order.index(s) if s in order else len(order))]
