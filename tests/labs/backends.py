@@ -5,9 +5,12 @@ Upgrade/Connection headers, the TCP source port nginx used), so a lab can assert
 forwarded. Options come as `key=value` words after the kind (see `lab:` in tests/labs/README.md).
 
 Kinds:
-  ws-echo    python websockets echo server (opts: ping, max_size, subprotocols, origins, tls)
-  aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size); /auth/check
-             answers 200 when X-Original-URI has ticket=good or Cookie has session=good, else 401
+  ws-echo    python websockets echo server (opts: ping, max_size, subprotocols, origins, tls,
+             check_origin=host: Jupyter's same-origin check, Origin's host:port must equal Host)
+  aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size, ws_only=1:
+             every request goes to the WebSocket handler, so a plain GET gets aiohttp's 400);
+             /auth/check answers 200 when X-Original-URI has ticket=good or Cookie has
+             session=good, else 401; /events is a Server-Sent Events stream (8 events, 0.25 s apart)
   http-plain http.server answering 200 "hello from plain http.server" (not a WebSocket server)
   sink       accepts TCP connections, reads, never answers
   sio        python-socketio server (polling first, then upgrade); keeps sessions in memory
@@ -23,6 +26,7 @@ import json
 import logging
 import sys
 import time
+from urllib.parse import urlsplit
 
 
 class Log:
@@ -60,7 +64,17 @@ async def ws_echo(args, opts, log: Log, tls: bool = False) -> None:
         log.write(method="GET", path=request.path, upgrade=h.get("Upgrade"),
                   connection=h.get("Connection"), origin=h.get("Origin"),
                   host=h.get("Host"), protocol=h.get("Sec-WebSocket-Protocol"),
+                  forwarded_proto=h.get("X-Forwarded-Proto"),
                   peer_port=connection.remote_address[1])
+        if opts.get("check_origin") == "host" and h.get("Origin"):
+            # jupyter_server's check_origin (tornado's default is the same comparison): the
+            # Origin's host[:port] must equal the Host header, else 403 and this warning.
+            origin, host = h["Origin"], h.get("Host", "")
+            if urlsplit(origin).netloc.lower() != host.lower():
+                stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+                print(f"[W {stamp}.000 ServerApp] Blocking Cross Origin WebSocket Attempt.  "
+                      f"Origin: {origin}, Host: {host}", flush=True)
+                return connection.respond(403, "Cross origin websockets not allowed\n")
         return None
 
     async def handler(ws):
@@ -99,11 +113,20 @@ async def aio(args, opts, log: Log) -> None:
                   connection=h.get("Connection"), host=h.get("Host"),
                   peer_port=peer[1] if peer else None, body_bytes=len(body),
                   version=f"{request.version.major}.{request.version.minor}")
+        if request.path.endswith("/events") and "upgrade" not in h:  # Server-Sent Events
+            resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                               "Cache-Control": "no-cache"})
+            await resp.prepare(request)
+            for i in range(8):
+                await resp.write(f"data: {{\"n\": {i}, \"t\": {time.time():.3f}}}\n\n".encode())
+                await asyncio.sleep(0.25)
+            await resp.write_eof()
+            return resp
         if request.path == "/auth/check":  # auth_request target: a ticket in the URI or a cookie
             uri, cookie = h.get("X-Original-URI", ""), h.get("Cookie", "")
             ok = "ticket=good" in uri or "session=good" in cookie
             return web.Response(status=200 if ok else 401)
-        if h.get("Upgrade", "").lower() == "websocket":
+        if h.get("Upgrade", "").lower() == "websocket" or opts.get("ws_only"):
             ws = web.WebSocketResponse(max_msg_size=max_size, compress=False)
             await ws.prepare(request)
             async for msg in ws:

@@ -15,7 +15,7 @@ import ssl
 import time
 from typing import Any
 
-SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio")
+SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse")
 
 
 def exc_text(exc: BaseException) -> str:
@@ -38,13 +38,23 @@ def parse(spec: str) -> tuple[str, dict[str, str]]:
 
 
 class Target:
-    def __init__(self, port: int, scheme: str = "ws", ca: str | None = None) -> None:
+    """Where the client connects (always 127.0.0.1:port). `host` is the name the client
+    believes it talks to (Host header and URL; `host=` option); `actions` are what the harness
+    lets a scenario do to nginx (`reload`)."""
+
+    def __init__(self, port: int, scheme: str = "ws", ca: str | None = None,
+                 actions: dict[str, Any] | None = None) -> None:
         self.port = port
         self.scheme = scheme
         self.ca = ca
+        self.host: str | None = None
+        self.actions = actions or {}
+
+    def authority(self) -> str:
+        return self.host or f"127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
-        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://{self.authority()}{path}"
 
     def ssl(self) -> ssl.SSLContext | None:
         if self.scheme != "wss":
@@ -65,7 +75,7 @@ async def raw_request(target: Target, path: str, headers: dict[str, str], method
     except Exception as exc:  # noqa: BLE001
         out["exception"] = exc_text(exc)
         return out
-    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{target.port}"]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {target.authority()}"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     if body:
         lines.append(f"Content-Length: {len(body)}")
@@ -110,6 +120,8 @@ def connect_kwargs(target: Target, opts: dict[str, str]) -> dict[str, Any]:
                           "compression": None, "max_size": None}
     if target.scheme == "wss":
         kw["ssl"] = target.ssl()
+    if target.host:  # a virtual host name: connect to 127.0.0.1:port, say `host` in the URL
+        kw["host"], kw["port"] = "127.0.0.1", target.port
     if opts.get("subprotocols"):
         kw["subprotocols"] = opts["subprotocols"].split(",")
     if opts.get("origin"):
@@ -190,10 +202,27 @@ async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     await ws.send("hello")
     obs["echo"] = await ws.recv() == "hello"
     t0 = time.monotonic()
+    if "reload" in opts:  # `nginx -s reload` this many seconds after the echo
+        async def later() -> None:
+            await asyncio.sleep(float(opts["reload"]))
+            await target.actions["reload"]()
+        reload_task = asyncio.ensure_future(later())
+    try:
+        return await _idle_wait(ws, obs, opts, secs, t0)
+    finally:
+        if "reload" in opts:
+            await reload_task
+
+
+async def _idle_wait(ws, obs: dict[str, Any], opts: dict[str, str], secs: float,
+                     t0: float) -> dict[str, Any]:
     try:
         await asyncio.wait_for(ws.recv(), secs)
     except TimeoutError:
         obs["open_after"] = round(time.monotonic() - t0, 2)
+        if "reload" in opts:  # still usable after the reload?
+            await ws.send("after")
+            obs["echo_after"] = await asyncio.wait_for(ws.recv(), 2) == "after"
         await ws.close()
         return obs
     except Exception as exc:  # noqa: BLE001
@@ -323,8 +352,57 @@ async def scenario_sio(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     return obs
 
 
+async def scenario_sse(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """GET a Server-Sent Events stream (`path`, default /events): when did the first event
+    arrive (event_delay); then `n` WebSocket echoes through `ws` (default the same path): the
+    slowest round trip (ws_rtt)."""
+    from websockets.asyncio.client import connect
+
+    path = opts.get("path", "/events")
+    obs: dict[str, Any] = {"printed": [], "exception": None, "events": 0,
+                           "event_delay": None, "ws_rtt_max": None}
+    t0 = time.monotonic()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", target.port)
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {target.authority()}\r\n"
+                     "Accept: text/event-stream\r\nConnection: close\r\n\r\n".encode())
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        obs["status"] = int(head.split(b" ", 2)[1])
+        while True:
+            line = await asyncio.wait_for(reader.readline(), 5)
+            if not line:
+                break
+            if line.startswith(b"data:"):
+                obs["events"] += 1
+                if obs["event_delay"] is None:
+                    obs["event_delay"] = round(time.monotonic() - t0, 3)
+        writer.close()
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+    rtts = []
+    try:
+        async with connect(target.url(opts.get("ws", path)), **connect_kwargs(target, opts)) as ws:
+            for i in range(int(opts.get("n", "20"))):
+                t = time.monotonic()
+                await ws.send(f"m{i}")
+                if await asyncio.wait_for(ws.recv(), 2) == f"m{i}":
+                    rtts.append(time.monotonic() - t)
+        obs["echo"] = len(rtts) == int(opts.get("n", "20"))
+        obs["ws_rtt_max"] = round(max(rtts), 4) if rtts else None
+    except Exception as exc:  # noqa: BLE001
+        obs["echo"] = False
+        obs["exception"] = obs["exception"] or exc_text(exc)
+    # the metric keys the expectations read
+    obs["event_delay_min"] = obs["event_delay_max"] = obs["event_delay"]
+    return obs
+
+
 async def run_client(spec: str, target: Target) -> dict[str, Any]:
     kind, opts = parse(spec)
     if opts.pop("scheme", None) == "wss":
         target.scheme = "wss"
+    if "host" in opts:  # a virtual host: Host header, URL and (echo) Origin use this name
+        target.host = opts.pop("host")
+        opts.setdefault("origin", f"http://{target.host}")
     return await globals()[f"scenario_{kind}"](target, opts)

@@ -33,7 +33,7 @@ DEFAULT_MAIN = "events { worker_connections 256; }"
 DEFAULT_FIXED = "{{ map }}\n{{ fix_http }}\nserver {\n    listen {{ listen }};\n{{ fix }}\n}\n"
 DRIFT = 0.75  # seconds of tolerance on drop_after
 SOURCES = ("error_log", "exception", "status_line", "body", "config_test", "backend_log",
-           "client_log")
+           "client_log", "config")
 DEFAULT_ROUND_TRIP = ("error_log", "exception", "status_line", "config_test")
 # error.log lines that any run prints and that say nothing about a failure.
 NOISE = re.compile(
@@ -42,6 +42,14 @@ NOISE = re.compile(
     r"client closed connection while waiting for request"  # the harness's readiness probe
 )
 ERROR_LOG_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\]")
+# Backend output lines a person would notice (and paste): errors and warnings.
+BACKEND_NOTICEABLE = re.compile(r"\berror\b|\bwarn(ing)?\b|^\[[EW] \d", re.I)
+# Debian's /etc/nginx/proxy_params, written into every prefix so `include proxy_params;` works.
+PROXY_PARAMS = """proxy_set_header Host $http_host;
+proxy_set_header X-Real-IP $remote_addr;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+"""
 
 
 class LabError(AssertionError):
@@ -59,6 +67,23 @@ def find_nginx() -> str | None:
         if os.access(os.path.join(d, "nginx"), os.X_OK):
             return os.path.join(d, "nginx")
     return None
+
+
+def have_ipv6_loopback() -> bool:
+    """::1 is configured: a connect to a closed port there is refused, not unreachable."""
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+REQUIREMENTS = {"ipv6": (have_ipv6_loopback, "this machine has no IPv6 loopback (::1)")}
+
+
+def unmet_requirements(lab: dict) -> list[str]:
+    return [REQUIREMENTS[r][1] for r in lab.get("requires", []) if not REQUIREMENTS[r][0]()]
 
 
 def free_port() -> int:
@@ -185,22 +210,27 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         raise LabError("nginx not found on PATH")
     run = lab[which]
     prefix = workdir / which
-    (prefix / "logs").mkdir(parents=True, exist_ok=True)
-    (prefix / "tmp").mkdir(exist_ok=True)
-    for d in (workdir, prefix, prefix / "logs", prefix / "tmp"):
+    front_src = run.get("front", lab.get("front"))
+    dirs = [workdir, prefix, prefix / "logs", prefix / "tmp"]
+    if front_src:
+        dirs += [prefix / "front", prefix / "front" / "logs", prefix / "front" / "tmp"]
+    for d in dirs:
+        d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, 0o755)  # nginx workers run as nobody when the tests run as root
+    (prefix / "proxy_params").write_text(PROXY_PARAMS)
     procs = Procs()
     obs: dict[str, Any] = {"printed": []}
     try:
         kind, bopts = parse_backend(run.get("backend", lab["backend"]))
         count = int(bopts.pop("count", "1"))
         ports = [free_port() for _ in range(count)]
-        port, port2 = free_port(), free_port()
+        port, port2, front_port = free_port(), free_port(), free_port()
         certs = certificates(workdir)
         scheme = "https" if kind in TLS_BACKENDS or bopts.get("tls") else "http"
         values: dict[str, Any] = {
             "port": port, "listen": f"127.0.0.1:{port}", "port2": port2,
             "listen2": f"127.0.0.1:{port2}", "prefix": str(prefix),
+            "front_port": front_port, "front_listen": f"127.0.0.1:{front_port}",
             "backend": f"127.0.0.1:{ports[0]}", "backend_port": ports[0],
             "upstream": f"{scheme}://127.0.0.1:{ports[0]}", **certs,
         }
@@ -226,9 +256,11 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         obs["config"] = conf
         base = [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                 "-e", str(prefix / "logs" / "error.log")]
-        test = subprocess.run([*base, "-t"], capture_output=True, text=True, timeout=20)
+        # -T: the test of -t plus the config as a person would paste it (source `config`)
+        test = subprocess.run([*base, "-T"], capture_output=True, text=True, timeout=20)
         obs["config_test_output"] = test.stderr
         obs["config_ok"] = test.returncode == 0
+        obs["printed"] += [("config", ln) for ln in test.stdout.splitlines() if ln.strip()]
         if test.returncode != 0:
             obs["printed"] += [("config_test", ln) for ln in test.stderr.splitlines()
                                if ln.strip()]
@@ -255,19 +287,52 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         procs.add("nginx", proc)
         procs.ports.append(port)
+        waits = [wait_port(port, proc, "nginx")]
+        front_err = prefix / "front" / "logs" / "error.log"
+        if front_src:  # a second nginx in front (a load balancer), the client talks to it
+            fprefix = prefix / "front"
+            fconf = nginx_conf(fprefix, DEFAULT_MAIN, render(kb, front_src, values))
+            (fprefix / "nginx.conf").write_text(fconf)
+            fbase = [nginx, "-p", str(fprefix), "-c", str(fprefix / "nginx.conf"),
+                     "-e", str(front_err)]
+            ftest = subprocess.run([*fbase, "-t"], capture_output=True, text=True, timeout=20)
+            if ftest.returncode != 0:
+                raise LabError(f"nginx -t failed for the front of {which} {cause_id}:\n"
+                               f"{ftest.stderr}\n--- front nginx.conf ---\n{fconf}")
+            fproc = subprocess.Popen([*fbase, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+            procs.add("front nginx", fproc)
+            procs.ports.append(front_port)
+            waits.append(wait_port(front_port, fproc, "front nginx"))
         await asyncio.gather(*[wait_port(bp, p, f"backend {kind}") for bp, p in started],
-                             wait_port(port, proc, "nginx"))
+                             *waits)
         err_path = prefix / "logs" / "error.log"
         offset = err_path.stat().st_size if err_path.exists() else 0
-        target = clients.Target(port, ca=certs["ca"])
+        foffset = front_err.stat().st_size if front_err.exists() else 0
+
+        async def reload() -> None:
+            """`nginx -s reload` on this variant's nginx (what a deploy or certbot hook does)."""
+            p = await asyncio.create_subprocess_exec(*base, "-s", "reload",
+                                                     stdout=subprocess.DEVNULL,
+                                                     stderr=subprocess.DEVNULL)
+            await p.wait()
+
+        target = clients.Target(front_port if front_src else port, ca=certs["ca"],
+                                actions={"reload": reload})
         client_obs = await asyncio.wait_for(
             clients.run_client(run.get("client", lab["client"]), target), 60)
         await asyncio.sleep(0.3)  # let nginx flush its log lines
+        before = obs["printed"]
         obs.update(client_obs)
-        obs["printed"] = client_obs.get("printed", [])
+        obs["printed"] = before + client_obs.get("printed", [])
         text = err_path.read_text(errors="replace")[offset:] if err_path.exists() else ""
         obs["error_log"] = log_records(text)
-        obs["printed"] += [("error_log", ln) for ln in obs["error_log"] if not NOISE.search(ln)]
+        # a line the lab expects is evidence, never noise (a reload's [notice] lines)
+        wanted = [re.compile(rx) for rx in run["expect"].get("error_log", [])]
+        obs["printed"] += [("error_log", ln) for ln in obs["error_log"]
+                           if not NOISE.search(ln) or any(rx.search(ln) for rx in wanted)]
+        ftext = front_err.read_text(errors="replace")[foffset:] if front_err.exists() else ""
+        obs["front_log"] = log_records(ftext)
         reqs = []
         if blog.exists():
             for ln in blog.read_text().splitlines():
@@ -280,8 +345,7 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         bout.close()
         out = (prefix / "backend.out").read_text(errors="replace").splitlines()
         obs["backend_output"] = out
-        obs["printed"] += [("backend_log", ln) for ln in out
-                           if re.search(r"\berror\b", ln, re.I)]
+        obs["printed"] += [("backend_log", ln) for ln in out if BACKEND_NOTICEABLE.search(ln)]
     finally:
         procs_ports = list(procs.ports)
         procs.stop()
@@ -303,7 +367,8 @@ def log_records(text: str) -> list[str]:
 
 def request_line(r: dict[str, Any]) -> str:
     parts = [r.get("method", ""), r.get("path", "")]
-    for k in ("upgrade", "connection", "host", "origin", "protocol", "version", "backend"):
+    for k in ("upgrade", "connection", "host", "origin", "protocol", "forwarded_proto", "version",
+              "backend"):
         if r.get(k) is not None:
             parts.append(f"{k}={r[k]}")
     return " ".join(str(p) for p in parts)
@@ -346,9 +411,15 @@ def check(expect: dict[str, Any], obs: dict[str, Any]) -> list[str]:
         elif key == "open_after":
             if got is None or got < want:
                 miss(key, want, got)
-        elif key in ("error_log", "backend_saw", "backend_log"):
+        elif key == "event_delay_min":
+            if got is None or got < want:
+                miss(key, f">= {want}", got)
+        elif key in ("event_delay_max", "ws_rtt_max"):
+            if got is None or got > want:
+                miss(key, f"<= {want}", got)
+        elif key in ("error_log", "backend_saw", "backend_log", "front_log"):
             src = {"error_log": "error_log", "backend_saw": "backend_lines",
-                   "backend_log": "backend_output"}[key]
+                   "backend_log": "backend_output", "front_log": "front_log"}[key]
             for rx in want:
                 if not any(re.search(rx, ln) for ln in obs.get(src, [])):
                     miss(f"{key} ~ {rx}", rx, obs.get(src))

@@ -87,6 +87,9 @@ def _results(cid: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
     assert not problems, "\n".join(problems)
     if lab.get("skip_reason"):
         pytest.skip(lab["skip_reason"])
+    unmet = harness.unmet_requirements(lab)
+    if unmet:
+        pytest.skip("; ".join(unmet))
     if cid not in RESULTS:
         # not under pytest's 0700 basetemp: nginx workers run as nobody when tests run as root
         workdir = Path(tempfile.mkdtemp(prefix=f"wsguide-lab-{cid}-"))

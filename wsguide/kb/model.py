@@ -144,7 +144,8 @@ TESTS = Obj(
 )
 
 LAB_SOURCES = ("error_log", "exception", "status_line", "body", "config_test", "backend_log",
-               "client_log")
+               "client_log", "config")
+LAB_REQUIREMENTS = ("ipv6",)
 
 LAB_EXPECT = Obj(
     doc="What a lab run must observe (every key given is checked; see tests/labs/README.md).",
@@ -178,6 +179,15 @@ LAB_EXPECT = Obj(
         "transport": F(Str(), doc="socket.io transport after connecting (client `sio`)."),
         "served_by": F(ListOf(Str(), min_items=1), doc="Backends that answered (client `sio`)."),
         "subprotocol": F(Str(), doc="Subprotocol the client negotiated."),
+        "front_log": F(ListOf(Str(), min_items=1),
+                       doc="Regexes, each matching an error.log line of the nginx in front (`front:`)."),
+        "echo_after": F(Bool(), doc="The idle socket still echoed after the reload (client `idle reload=S`)."),
+        "event_delay_min": F(Num(minimum=0),
+                             doc="The first Server-Sent Event arrived no sooner than this (client `sse`)."),
+        "event_delay_max": F(Num(minimum=0),
+                             doc="The first Server-Sent Event arrived within this many seconds (client `sse`)."),
+        "ws_rtt_max": F(Num(minimum=0),
+                        doc="Every WebSocket echo round trip took at most this many seconds (client `sse`)."),
     },
 )
 
@@ -188,6 +198,7 @@ LAB_BROKEN = Obj(
         "main": F(Str(), doc="Main-context lines (events{}, error_log); default worker_connections 256."),
         "backend": F(Str(), doc="Overrides the lab's backend for this variant."),
         "client": F(Str(), doc="Overrides the lab's client for this variant."),
+        "front": F(Str(), doc="Overrides the lab's `front` (the nginx in front) for this variant."),
         "expect": F(LAB_EXPECT, True),
     },
 )
@@ -199,6 +210,7 @@ LAB_FIXED = Obj(
         "main": F(Str(), doc="Main context; default the broken one ({{ broken_main }})."),
         "backend": F(Str(), doc="Overrides the lab's backend (app-side fixes)."),
         "client": F(Str(), doc="Overrides the lab's client (client-side fixes)."),
+        "front": F(Str(), doc="Overrides the lab's `front` (a platform fix in the hop in front)."),
         "expect": F(LAB_EXPECT, True),
     },
 )
@@ -223,6 +235,10 @@ LAB = Obj(
             "why": F(Str(), doc="Why sources are left out (required when sources is empty)."),
         }), doc="Lookup round trip on the broken run's output."),
         "skip_reason": F(Str(), doc="Why this lab cannot run everywhere (it is skipped)."),
+        "front": F(Str(), doc="http{} body of a second nginx in front (a load balancer) listening "
+                              "on {{ front_listen }}; the client then connects to it."),
+        "requires": F(ListOf(Enum(LAB_REQUIREMENTS)),
+                      doc="What the machine must have; the lab is skipped without it (ipv6: ::1)."),
     },
 )
 
