@@ -75,21 +75,48 @@ def _nginx_t(nginx_bin: str, tmp_path: Path, http_body: str, main: str = "") -> 
 
 
 WITH_TEMPLATE = [c for c in CAUSE_IDS if any(KB.causes[c]["fix"].get(k) for k in FIX_CONTEXTS)]
+TLS_FILES = ("ssl_certificate", "ssl_certificate_key")
+"""Fix variables naming certificate files: the test points them at a throwaway certificate."""
+
+
+@pytest.fixture(scope="module")
+def dummy_cert(tmp_path_factory) -> dict[str, str]:
+    """A throwaway certificate and key (trustme), so `nginx -t` can load a TLS fix's files."""
+    import trustme
+
+    certs = tmp_path_factory.mktemp("certs")
+    leaf = trustme.CA().issue_cert("example.com", "127.0.0.1")
+    leaf.private_key_pem.write_to_path(str(certs / "privkey.pem"))
+    with open(certs / "fullchain.pem", "wb") as f:
+        for pem in leaf.cert_chain_pems:
+            f.write(pem.bytes())
+    return {"ssl_certificate": str(certs / "fullchain.pem"), "ssl_certificate_key": str(certs / "privkey.pem")}
 
 
 @pytest.mark.nginx
 @pytest.mark.parametrize("cid", WITH_TEMPLATE)
 @pytest.mark.parametrize("which", ["defaults", "test-vars"])
-def test_fix_renders_and_passes_nginx_t(cid, which, nginx_bin, tmp_path):
-    """Every part of the fix renders (StrictUndefined) and real nginx accepts it in its context."""
+def test_fix_renders_and_passes_nginx_t(cid, which, nginx_bin, tmp_path, dummy_cert):
+    """Every part of the fix renders (StrictUndefined) and real nginx accepts it in its context.
+    A TLS fix names its certificate files with the variables in TLS_FILES."""
     cause = KB.causes[cid]
     overrides = cause["tests"].get("fix", {}).get("vars", {}) if which == "test-vars" else {}
+    declared = cause["fix"].get("variables", {})
+    overrides = {**overrides, **{k: v for k, v in dummy_cert.items() if k in declared}}
     parts = render_fix_parts(KB, cid, overrides)
     server = parts.get("template", "")
     http = f"{render_map(KB)}\n{parts.get('http_template', '')}"
     res = _nginx_t(nginx_bin, tmp_path, f"{http}\nserver {{\nlisten 127.0.0.1:1;\n{server}\n}}",
                    main=parts.get("main_template", ""))
-    assert res.returncode == 0, f"nginx -t rejects the fix of {cid}:\n{res.stderr}"
+    assert res.returncode == 0, f"nginx -t rejects the fix of {cid}:\n{res.stderr}" + (
+        f"\n(name certificate files with the fix variables {' and '.join(TLS_FILES)})"
+        if "certificate" in res.stderr else "")
+
+
+def test_tls_fix_is_checked_by_nginx():
+    """The TLS server of tls-termination is real config (http_template), not only a platform snippet."""
+    fix = KB.causes["tls-termination"]["fix"]
+    assert "ssl;" in fix.get("http_template", "") and set(TLS_FILES) <= set(fix["variables"])
 
 
 def test_negative_corpus_matches_no_strong_signature():
