@@ -99,3 +99,26 @@ def test_diagnose_runbook_cli(tmp_path: Path) -> None:
     other = tmp_path / "raw.md"
     res = run_cli("diagnose", "--paste", PASTE, "--runbook", str(other), "--no-redact", env=env)
     assert res.returncode == 0 and "203.0.113.9" in other.read_text()
+
+
+def test_close_call_says_so_and_how_to_tell_them_apart() -> None:
+    s = Session(load_or_fail())
+    s.answer("symptom", "drops-later")
+    lead, second = s.ranking(2)
+    assert not s.settled() and second.score >= 0.5 * lead.score, "the fixture needs a close call"
+    text = render_session_runbook(s)
+    assert "Not settled:" in text and "### Tell them apart" in text
+    part = text[text.index("### Tell them apart"):text.index("## Verify")]
+    assert f"`{lead.id}`" in part and f"`{second.id}`" in part
+    assert "points to" in part  # at least one unasked question separates them
+    assert s.kb.causes[second.id]["fix"]["summary"].split(" (")[0][:40] in part.replace("\n", " ")
+    assert f"wsguide export --cause {second.id}" in part
+    assert_clean(text)
+
+
+def test_settled_diagnosis_has_no_close_call(session: Session) -> None:
+    ranked = session.ranking(2)
+    if not session.settled() and len(ranked) > 1 and ranked[1].score >= 0.5 * ranked[0].score:
+        pytest.skip("the mini-kb session is a close call")
+    text = render_session_runbook(session)
+    assert "Not settled" not in text and "Tell them apart" not in text

@@ -222,10 +222,13 @@ class Session:
         scored = [(self.gain(qid), qid) for qid in self.kb.questions if qid not in done]
         return sorted(scored, key=lambda t: (-t[0], t[1]))
 
+    def settled(self) -> bool:
+        """True when the leading cause has SETTLED_PROBABILITY or more (no question is asked)."""
+        return max(self.posterior().values(), default=1.0) >= SETTLED_PROBABILITY
+
     def next_question(self) -> dict[str, Any] | None:
         """The most informative unanswered question, or None when the diagnosis is settled."""
-        post = self.posterior()
-        if max(post.values(), default=1.0) >= SETTLED_PROBABILITY:
+        if self.settled():
             return None
         ranked = self.candidates()
         if not ranked or ranked[0][0] < MIN_GAIN_BITS:

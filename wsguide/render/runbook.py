@@ -296,10 +296,18 @@ class _Session(Protocol):
     answers: dict[str, str]
     skipped: set[str]
     pastes: list[Any]
+    inferred: dict[str, str]
 
     def ranking(self, top: int | None = 5) -> list[Any]: ...
 
     def explain(self) -> str: ...
+
+    def settled(self) -> bool: ...
+
+
+CLOSE_SHARE = 0.5
+"""Not settled, and the runner-up has at least this share of the leader's score: a close call,
+so the runbook says so, how to tell the two apart, and the runner-up's fix in one line."""
 
 
 def _label(kb: KB, qid: str, aid: str) -> str:
@@ -331,6 +339,36 @@ def _decision_path(session: _Session, ranked: list[Any]) -> str:
         lines += [f'  c{j}(["{md.mermaid_label(f"{r.id}: {r.score:.0%}")}"])',
                   edge(prev, f"c{j}", edge_label) if j == 0 else f"  {prev} -.-> c{j}"]
     return "\n".join(lines)
+
+
+def _tell_apart(kb: KB, done: set[str], a: str, b: str, limit: int = 3) -> list[dict[str, str]]:
+    """Unasked questions whose answers point to `a` and to `b` differently (the answer each
+    cause's evidence weights most), the most telling first."""
+    out = []
+    for qid, question in kb.questions.items():
+        if qid in done:
+            continue
+        best: dict[str, tuple[float, str]] = {}
+        for cid in (a, b):
+            edges = [(e["weight"], x) for e in kb.causes[cid].get("evidence", [])
+                     if e["question"] == qid and e["weight"] > 0 for x in e["expect"]]
+            if edges:
+                best[cid] = max(edges)
+        if len(best) == 2 and best[a][1] != best[b][1]:
+            out.append((-(best[a][0] + best[b][0]), len(out), {
+                "question": question["ask"], "a": _label(kb, qid, best[a][1]), "b": _label(kb, qid, best[b][1])}))
+    return [item for *_, item in sorted(out)[:limit]]
+
+
+def _close_call(session: _Session, ranked: list[Any]) -> dict[str, Any] | None:
+    """The runner-up when the diagnosis is not settled and it is close behind the leader."""
+    if len(ranked) < 2 or session.settled() or ranked[1].score < CLOSE_SHARE * ranked[0].score:
+        return None
+    kb, lead, second = session.kb, ranked[0], ranked[1]
+    done = set(session.answers) | set(session.skipped) | set(getattr(session, "inferred", {}))
+    return {"id": second.id, "title": second.title, "score": f"{second.score:.0%}",
+            "lead": lead.id, "lead_score": f"{lead.score:.0%}",
+            "fix": kb.causes[second.id]["fix"]["summary"], "clues": _tell_apart(kb, done, lead.id, second.id)}
 
 
 def _verify_for(kb: KB, cid: str) -> list[dict[str, str]]:
@@ -403,7 +441,7 @@ def render_session_runbook(session: _Session, config: dict[str, str] | str | Non
                    causes=causes, explanation=_explanation(session, scrub), top=kb.causes[top] if top else None,
                    fix=fix, config_files=config_files, verify=steps, redacted=redact,
                    path=_decision_path(session, ranked), reproduce=reproduce,
-                   pasted=bool(session.pastes))
+                   pasted=bool(session.pastes), close=_close_call(session, ranked) if top else None)
 
 
 def write_session_runbook(session: _Session, path: str | Path, redact: bool = True,
