@@ -15,13 +15,14 @@ from . import __version__, exit_codes
 from .errors import UserError
 
 # Order is the order of `wsguide --help`. One reviewable list, not whatever is in the folder.
-COMMANDS = ("wizard", "lookup", "diagnose", "config", "export", "kb")
+COMMANDS = ("wizard", "lookup", "diagnose", "probe", "config", "export", "kb")
 
 EPILOG = """examples:
   wsguide                                   open the wizard
   wsguide lookup "Unexpected response code: 502"
   tail -n 200 /var/log/nginx/error.log | wsguide lookup
   wsguide lookup --file /var/log/nginx/error.log.1.gz --json
+  wsguide probe wss://chat.example.com/ws --idle 70
   wsguide config --server-name chat.example.com --path /ws --backend 127.0.0.1:8000
   wsguide kb check
 """

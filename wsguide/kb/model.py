@@ -26,6 +26,7 @@ SOURCES = (
     "platform-log",
     "http-response",
     "user-description",  # how people describe it ("drops every minute"): supporting only
+    "probe",  # `wsguide probe`'s own evidence lines ("wsguide probe: ..."; wsguide/probe/evidence.py)
 )
 STRENGTHS = ("strong", "supporting")
 VERDICTS = ("false", "partly", "true")

@@ -1,0 +1,122 @@
+"""`wsguide probe`: live-test a ws:// or wss:// endpoint and rank what went wrong."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "probe"
+HELP = "live-test a ws:// or wss:// endpoint stage by stage and rank what went wrong"
+EXAMPLES = """examples:
+  wsguide probe wss://chat.example.com/ws
+  wsguide probe wss://chat.example.com/ws --idle 70          catch a 60 s idle timeout
+  wsguide probe wss://chat.example.com/ws --origin https://chat.example.com
+  wsguide probe wss://127.0.0.1:8443/ws --insecure           self-signed certificate
+  wsguide probe ws://127.0.0.1:8080/ws --json
+
+stages: dns, tcp, tls, handshake, message (ping/pong and an echo attempt), idle (stay open
+--idle seconds sending nothing), done. On a failure the evidence the probe saw is ranked
+against the knowledge base like pasted text (`wsguide lookup`).
+
+exit status: 0 the endpoint works, 1 the probe failed at some stage, 2 usage error."""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="ws://HOST[:PORT]/PATH or wss://...")
+    p.add_argument("--idle", type=_seconds("--idle"), default=0.0, metavar="SECONDS",
+                   help="stay open this long sending nothing, to catch idle timeouts (default 0)")
+    p.add_argument("--origin", type=_origin, metavar="ORIGIN",
+                   help="send this Origin header (browsers always send one), e.g. https://app.example.com")
+    p.add_argument("--insecure", action="store_true",
+                   help="wss: do not verify the server's certificate")
+    p.add_argument("--ca-file", metavar="PATH", help="wss: trust the CA certificates in this PEM file")
+    p.add_argument("--timeout", type=_seconds("--timeout", 0.1), default=10.0, metavar="SECONDS",
+                   help="limit for each of dns, tcp, tls, handshake and the pong (default 10)")
+    p.add_argument("--top", type=_positive, default=5, metavar="N",
+                   help="show at most N causes (default 5)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _seconds(option: str, minimum: float = 0.0):
+    def parse(value: str) -> float:
+        from ..probe.target import seconds
+
+        return seconds(option, value, minimum)
+
+    return parse
+
+
+def _origin(value: str) -> str:
+    from ..probe.target import origin
+
+    return origin(value)
+
+
+def _positive(value: str) -> int:
+    from ..errors import UserError
+
+    try:
+        n = int(value)
+    except ValueError:
+        raise UserError(f"--top: {value!r} is not a whole number") from None
+    if n < 1:
+        raise UserError(f"--top: must be at least 1, got {n}")
+    return n
+
+
+class IdleProgress:
+    """`idle: 12 s of 70 s, still open` on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: float, total: float) -> None:
+        if done < 0:
+            if self.shown:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+            return
+        self.shown = True
+        self.stream.write(f"\ridle: {done:.0f} s of {total:g} s, still open")
+        self.stream.flush()
+
+
+def rank(evidence: list[str], top: int, extra_kb: list[str] | None = None):
+    """The probe's evidence lines through the same Lookup as pasted text."""
+    from ..kb.index import load_index
+    from ..lookup import Lookup, LookupResult
+
+    if not evidence:
+        return LookupResult()
+    engine = Lookup(load_index(extra_kb))
+    engine.add_text("\n".join(evidence))
+    return engine.ranked(top)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import exit_codes
+    from ..probe.target import Options, parse_target
+
+    target = parse_target(args.url)
+    opts = Options(idle=args.idle, origin=args.origin, insecure=args.insecure,
+                   ca_file=args.ca_file, timeout=args.timeout)
+    from ..probe.stages import run as run_probe
+
+    progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
+    result = run_probe(target, opts, progress)
+    ranking = rank(result.evidence, args.top, args.kb) if not result.ok else rank([], args.top)
+    if args.json:
+        import json
+
+        out = result.as_dict()
+        doc = {"ok": out.pop("ok"), "stage": out.pop("stage"), "status": out.pop("status"),
+               "elapsed": out.pop("elapsed"), "causes": [c.as_dict() for c in ranking.causes],
+               "detail": out.pop("detail"), **out}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    else:
+        from ..render.probe_text import render
+        from ..render.style import Style, use_colour
+
+        sys.stdout.write(render(result, ranking, Style(use_colour())))
+    return exit_codes.OK if result.ok else exit_codes.FINDINGS

@@ -1,0 +1,75 @@
+"""Human output for probe: one line per stage with a mark and its time, then the ranked causes."""
+
+from __future__ import annotations
+
+import sys
+
+from ..lookup import LookupResult
+from ..probe.result import STAGES, ProbeResult
+from .lookup_text import INDENT, WIDTH, _evidence, _wrap
+from .style import Style
+
+NAME_WIDTH = 10
+
+
+def _marks() -> dict[str, str]:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if encoding in ("utf8", "utf16", "utf32"):
+        return {"ok": "✓", "fail": "✗", "skip": "·", "never": " "}
+    return {"ok": "+", "fail": "x", "skip": "-", "never": " "}
+
+
+def _time(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
+    mark = _marks()
+    out = [style(f"wsguide probe {result.url}", "bold")]
+    reached = {s.stage: s for s in result.stages}
+    for name in STAGES:
+        s = reached.get(name)
+        if s is None:
+            if name != "done":
+                out.append(style(f"{mark['never']} {name:<{NAME_WIDTH}} {'':>9}  not reached", "dim"))
+            continue
+        if s.skipped:
+            sign, colour = mark["skip"], ("dim",)
+        elif s.ok:
+            sign, colour = mark["ok"], ("green",)
+        else:
+            sign, colour = mark["fail"], ("red", "bold")
+        head = f"{name:<{NAME_WIDTH}} {_time(s.elapsed) if not s.skipped else '':>9}  "
+        text = _wrap(s.detail, " " * (len(head) + 2), WIDTH, max_lines=2)
+        out.append(f"{style(sign, *colour)} {head}{text[0].lstrip()}")
+        out += text[1:]
+    out.append("")
+    if result.ok:
+        out += _wrap(f"OK: the WebSocket works ({_time(result.elapsed)} in all).", "")
+        if not any(s.stage == "idle" and not s.skipped for s in result.stages):
+            out += _wrap("Idle timeouts were not tested: add --idle SECONDS, longer than the "
+                         "quietest period of your app.", "")
+        return "\n".join(out) + "\n"
+    out += [style(ln, "red") for ln in _wrap(
+        f"FAILED at {result.stage} after {_time(result.elapsed)}: {result.detail}", "")]
+    out.append("")
+    if not ranking.causes:
+        out += _wrap("No known cause matches what the probe saw. Look at nginx's error.log "
+                     "(at info level) for the moment of the failure and paste it into "
+                     "`wsguide lookup`, or run `wsguide` to be asked the questions that narrow "
+                     "it down.", "")
+        return "\n".join(out) + "\n"
+    out.append(style("Likely causes:", "bold"))
+    for rank, hit in enumerate(ranking.causes, 1):
+        head = style(f"{rank}. {hit.id}", *(("green", "bold") if rank == 1 else ("bold",)))
+        out.append(f"{head}  {style(f'{hit.score:.2f}', 'cyan')}")
+        out += _wrap(hit.title)
+        for ev in hit.evidence[: 3 if rank == 1 else 1]:
+            for line in _wrap(_evidence(ev.text), INDENT + "> ", max_lines=2):
+                out.append(style(line, "dim"))
+        if rank == 1:
+            out += _wrap(f"Fix: {hit.fix}")
+            out += _wrap(f"More: wsguide export --cause {hit.id}")
+    return "\n".join(out) + "\n"
