@@ -43,7 +43,7 @@ async def test_paste_error_to_config_to_runbook(make_app, tmp_path):
         wizard = app.wizard
         assert wizard.top == "proxy-read-timeout"
         matches = str(app.screen.query_one("#matches", Static).render())
-        assert "line 1" in matches and "proxying upgraded connection" in matches
+        assert "line 1" in matches and "upstream timed out (110" in matches
         assert app.screen.query_one("#paste-text", TextArea).text == ""  # ready for another paste
 
         await pilot.press("ctrl+n")  # a strong line settles it: straight to the result
@@ -159,6 +159,14 @@ async def test_config_values_are_checked_as_typed(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         assert isinstance(app.screen, ConfigScreen)
+        host = app.screen.query_one("#field-host", Input)
+        assert host.value == "" and "chat.example.com" in host.placeholder  # an example, not a value
+        assert app.screen.focused is host
+        await pilot.press(*"a;b}")
+        await pilot.pause()
+        host_error = app.screen.query_one("#error-host", Static)
+        assert host_error.display and "a host name is" in str(host_error.render())
+
         path = app.screen.query_one("#field-ws_path", Input)
         path.focus()
         path.value = ""
@@ -168,9 +176,21 @@ async def test_config_values_are_checked_as_typed(make_app):
         assert error.display and "starts with /" in str(error.render())
         await pilot.press("ctrl+g")
         await pilot.pause()
-        assert isinstance(app.screen, ConfigScreen)  # nothing generated from a bad value
-        assert "ws_path" in str(app.screen.query_one("#config-error", Static).render())
+        assert isinstance(app.screen, ConfigScreen) and app.wizard.config is None  # nothing generated
+        said = str(app.screen.query_one("#config-error", Static).render())
+        assert "Not generated" in said and "host name" in said
+        assert app.screen.focused is host  # taken to the first bad value
+
+        host.value = "chat.example.com"
+        app.screen.query_one("#field-upstream", Input).value = "127.0.0.1:99999"
+        await pilot.pause()
+        assert "1 to 65535" in str(app.screen.query_one("#error-upstream", Static).render())
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.wizard.config is None
+        assert "path" in str(app.screen.query_one("#config-error", Static).render())
         path.value = "/live"
+        app.screen.query_one("#field-upstream", Input).value = "127.0.0.1:9000"
         await pilot.pause()
         assert not error.display
         await pilot.press("ctrl+g")

@@ -27,13 +27,43 @@ OPTION_OF = {
     "ws_backend": "backends", "timeout": "idle_timeout", "max_body": "max_body_size",
 }
 
-#: The fields of a config with no diagnosed cause ("generate a config" from the home screen).
-GENERIC_FIELDS = (
-    ("host", "Which host name do clients connect to?", "host", "chat.example.com"),
-    ("ws_path", "Which path is the WebSocket on?", "path", "/ws"),
-    ("upstream", "Where does the backend listen (HOST:PORT)?", "backend", "127.0.0.1:8000"),
-    ("timeout", "Longest quiet period to tolerate (blank: derived)?", "duration", ""),
+#: The setup of the site: the `wsguide config` options a full config needs. Asked on their own
+#: from the home screen, and after a diagnosed cause's fix variables (minus the ones those
+#: already cover). (name, question, kind, default, optional, shown when).
+SITE_FIELDS: tuple[tuple[str, str, str, str, bool, str], ...] = (
+    ("host", "Which host name do clients connect to?", "host", "chat.example.com", False, ""),
+    ("ws_path", "Which path is the WebSocket on?", "path", "/ws", False, ""),
+    ("upstream", "Where does the backend listen (HOST:PORT)?", "backend", "127.0.0.1:8000", False, ""),
+    ("more_backends", "More backends for the same app? HOST:PORT, space-separated (blank: only one)",
+     "backends", "10.0.0.2:8000 10.0.0.3:8000", True, ""),
+    ("socketio", "It is socket.io (path /socket.io/, polling before the upgrade)", "bool", "no", False, ""),
+    ("sticky", "Keep each client on one backend by", "choice", "ip_hash", False, "several"),
+    ("tls", "Clients connect with wss:// or https:// (nginx holds the certificate)", "bool", "no", False, ""),
+    ("cert", "Certificate chain file (PEM, readable on this machine)", "cert",
+     "/etc/letsencrypt/live/chat.example.com/fullchain.pem", False, "tls"),
+    ("key", "Private key file (PEM, readable on this machine)", "key",
+     "/etc/letsencrypt/live/chat.example.com/privkey.pem", False, "tls"),
+    ("backend_tls", "The backend itself speaks TLS (nginx connects with https://)", "bool", "no", False, ""),
+    ("backend_tls_verify", "Check the backend's certificate", "bool", "yes", False, "backend_tls"),
+    ("backend_tls_name", "Name on the backend's certificate (blank: the backend's host name)",
+     "hostname", "backend.internal", True, "verify"),
+    ("backend_ca", "CA file that signed it (blank: the system CAs)", "ca", "/etc/ssl/private-ca.pem",
+     True, "verify"),
+    ("timeout", "Longest quiet period to tolerate (blank: derived)?", "duration", "", True, ""),
+    ("listen", "Port nginx listens on (blank: 80, or 443 with TLS)", "listen", "8443", True, ""),
 )
+SITE_OPTION = {"host": "server_names", "ws_path": "paths", "upstream": "backends", "timeout": "idle_timeout"}
+"""The `wsguide config` option each site field sets when a cause's variable may set it instead."""
+
+CHOICES = {"sticky": (("ip_hash", "ip_hash: the client's address (/24 for IPv4)"),
+                      ("hash", "hash: the client's full address"),
+                      ("none", "nothing: any backend (affinity off)"))}
+
+#: Where `generate.params` names an option in an error, the field that holds it.
+OPTION_FIELD = {"--server-name": "host", "--path": "ws_path", "--backend": "upstream", "--sticky": "sticky",
+                "--tls": "cert", "--cert": "cert", "--key": "key", "--backend-tls-name": "backend_tls_name",
+                "--backend-tls-verify": "backend_tls_name", "--backend-ca": "backend_ca",
+                "--idle-timeout": "timeout", "--listen": "listen", "--redirect-from": "listen"}
 
 FIX_PLACE = {"main_template": "main context (top of nginx.conf)", "http_template": "http {} context",
              "template": "server {} context"}
@@ -50,13 +80,31 @@ class Field:
     name: str
     ask: str
     kind: str
+    """A `check_value` kind; `bool` (a tick box: yes/no) and `choice` (one of `choices`) aside."""
     default: str
     guess: str = ""
     """A value read from the pasted text (the nginx log's `server:`, `request:`, `upstream:`)."""
+    optional: bool = False
+    when: str = ""
+    """Asked only when this holds (see `Wizard.relevant`): tls, backend_tls, verify, several."""
+    site: bool = False
+    """A site option (`wsguide config`'s), not a variable of the cause's fix."""
+    choices: tuple[tuple[str, str], ...] = ()
 
     @property
     def initial(self) -> str:
-        return self.guess or self.default
+        if self.guess:
+            return self.guess
+        # An example host name or file is a placeholder, not a value: it must not end up in a
+        # config because nobody changed it.
+        return "" if self.kind in ("host", "cert", "key", "ca", "hostname") or self.optional else self.default
+
+    @property
+    def example(self) -> str:
+        """What the empty input shows."""
+        if self.optional and not self.default:
+            return "derived from your setup"
+        return f"e.g. {self.default}" if self.default else ""
 
 
 @dataclass
@@ -112,6 +160,23 @@ def check_value(kind: str, value: str) -> str:
         if not text.isascii() or not text.isdigit() or int(text) < 1 or (kind == "port" and int(text) > 65535):
             raise UserError(f"{text!r}: " + ("a port from 1 to 65535" if kind == "port" else "a whole number"))
         return text
+    if kind == "backends":
+        parts = text.replace(",", " ").split()
+        for part in parts:
+            params.parse_backend(part, "backend")
+        return " ".join(parts)
+    if kind in ("cert", "key", "ca"):
+        marker = "PRIVATE KEY" if kind == "key" else "CERTIFICATE"
+        return params.parse_file(text, {"cert": "certificate", "key": "key", "ca": "CA file"}[kind], (marker,))
+    if kind == "hostname":
+        if not params.is_hostname(text.lower()):
+            raise UserError(f"{text!r}: a host name (letters, digits, hyphens and dots), as on the certificate")
+        return text.lower()
+    if kind == "listen":
+        params.parse_listen(text, "port")
+        return text
+    if kind in ("bool", "choice"):
+        return text
     if kind == "origin":
         if not _ORIGIN.fullmatch(text):
             raise UserError(f"{text!r}: scheme://host[:port], e.g. https://app.example.com")
@@ -141,9 +206,22 @@ def guess_values(texts: list[str]) -> dict[str, str]:
                 except UserError:
                     continue
                 found[name] = m[1]
+        if "tls" not in found and re.search(r"\b(wss|https)://", text):
+            found["tls"] = "yes"
+        if "socketio" not in found and "/socket.io" in text:
+            found["socketio"] = "yes"
     if "upstream" in found:
         found["backend"] = found["ws_backend"] = found["upstream"].split("://", 1)[1]
+        if found["upstream"].startswith("https://"):
+            found["backend_tls"] = "yes"
     return found
+
+
+def _repeats(step: dict[str, str], steps: list[dict[str, str]]) -> bool:
+    """Whether every command of `step` (`a && b`) is already run by one of `steps` (the cause's
+    "test and reload" after the generated config's own test and reload steps)."""
+    commands = [c.strip() for c in step.get("run", "").split("&&") if c.strip()]
+    return bool(commands) and all(any(s.get("run", "").startswith(c) for s in steps) for c in commands)
 
 
 class Wizard:
@@ -263,53 +341,116 @@ class Wizard:
     # -- config ---------------------------------------------------------------------------
 
     def fields(self, cid: str | None) -> list[Field]:
-        """The setup values the cause's fix needs (or the generic ones), with pasted guesses."""
+        """What the config screen asks: the cause's fix variables (none without a cause), then
+        the site options those do not already cover, with values read from the paste."""
         guesses = guess_values(self.pasted_texts)
-        if cid is None or not self.kb.causes[cid].get("fix", {}).get("variables"):
-            spec = [(n, ask, kind, default) for n, ask, kind, default in GENERIC_FIELDS]
-        else:
-            spec = [(n, v["ask"], v.get("kind", "text"), str(v["default"]))
-                    for n, v in self.kb.causes[cid]["fix"]["variables"].items()]
-        return [Field(n, ask, kind, default, self.values.get(n) or guesses.get(n, ""))
-                for n, ask, kind, default in spec]
+        if self.session.answers.get("socketio") == "socketio-yes":
+            guesses.setdefault("socketio", "yes")
+        own: list[Field] = []
+        if cid is not None:
+            own = [Field(n, v["ask"], v.get("kind", "text"), str(v["default"]))
+                   for n, v in self.kb.causes[cid].get("fix", {}).get("variables", {}).items()]
+        covered = {OPTION_OF.get(f.name) for f in own} | {f.name for f in own}
+        site = [Field(n, ask, kind, default, optional=optional, when=when, site=True, choices=CHOICES.get(n, ()))
+                for n, ask, kind, default, optional, when in SITE_FIELDS
+                if n not in covered and SITE_OPTION.get(n) not in covered]
+        out = own + site
+        for f in out:
+            f.guess = self.values.get(f.name) or guesses.get(f.name, "")
+        if guesses.get("socketio") and not any(f.name == "ws_path" and f.guess for f in out):
+            for f in out:
+                if f.name == "ws_path":
+                    f.default = "/socket.io/"
+        return out
+
+    @staticmethod
+    def relevant(f: Field, values: dict[str, str]) -> bool:
+        """Whether `f` is asked, given the values of the form so far (TLS files only with TLS...)."""
+        def on(name: str) -> bool:
+            return values.get(name, "") == "yes"
+
+        backend_tls = on("backend_tls") or any(
+            values.get(n, "").strip().lower().startswith("https://") for n in ("upstream", "backend", "ws_backend"))
+        return {
+            "tls": on("tls"),
+            "backend_tls": backend_tls,
+            "verify": backend_tls and values.get("backend_tls_verify", "yes") == "yes",
+            "several": on("socketio") or bool(values.get("more_backends", "").strip()),
+        }.get(f.when, True)
+
+    @staticmethod
+    def follow_up(changed: str, values: dict[str, str]) -> dict[str, str]:
+        """Values that change with another one: ticking socket.io moves an untouched /ws path
+        to /socket.io/ (where socket.io clients connect), and back."""
+        if changed == "socketio":
+            path = values.get("ws_path", "").strip()
+            if values.get("socketio") == "yes" and path in ("", "/ws"):
+                return {"ws_path": "/socket.io/"}
+            if values.get("socketio") == "no" and path == "/socket.io/":
+                return {"ws_path": "/ws"}
+        return {}
 
     def build_config(self, cid: str | None, values: dict[str, str]) -> ConfigOutput:
         """Validate the values and render the config with `wsguide config`'s generator, plus the
-        cause's own fix snippet. Raises UserError naming the first bad value."""
+        cause's own fix snippet. Raises UserError starting with the name of the bad field."""
         from ..generate.config import generate
         from ..generate.params import Options, validate
 
+        fields = self.fields(cid)
+        by_name = {f.name: f for f in fields}
         checked: dict[str, str] = {}
-        kinds = {f.name: f.kind for f in self.fields(cid)}
-        for name, value in values.items():
-            if not value.strip() and name == "timeout" and cid is None:
-                continue  # optional in the generic form: the generator derives it
+        for f in fields:
+            if not self.relevant(f, values):
+                continue
+            value = values.get(f.name, f.initial)
+            if f.optional and not value.strip():
+                continue  # the generator derives it
             try:
-                checked[name] = check_value(kinds.get(name, "text"), value)
+                checked[f.name] = check_value(f.kind, value)
             except UserError as exc:
-                raise UserError(f"{name}: {exc}") from None
+                raise UserError(f"{f.name}: {exc}") from None
         opts = Options()
         for name, value in checked.items():
-            option = OPTION_OF.get(name)
+            option = OPTION_OF.get(name) if not by_name[name].site else SITE_OPTION.get(name)
             if option in ("server_names", "paths", "backends"):
                 getattr(opts, option).append(value)
             elif option:
                 setattr(opts, option, value)
-        opts.socketio = self.session.answers.get("socketio") == "socketio-yes" or any(
-            p.startswith("/socket.io") for p in opts.paths)
-        result: Result = generate(validate(opts))
+        opts.backends += checked.get("more_backends", "").split()
+        opts.socketio = checked.get("socketio", "no") == "yes"
+        opts.sticky = checked.get("sticky")
+        opts.tls = checked.get("tls") == "yes"
+        opts.cert, opts.key = checked.get("cert"), checked.get("key")
+        opts.backend_tls = checked.get("backend_tls") == "yes"
+        opts.backend_tls_verify = checked.get("backend_tls_verify", "yes") == "yes"
+        opts.backend_tls_name = checked.get("backend_tls_name")
+        opts.backend_ca = checked.get("backend_ca")
+        opts.listen = [checked["listen"]] if "listen" in checked else []
+        try:
+            setup = validate(opts)
+        except UserError as exc:
+            # The generator names its CLI options; point at the field that holds the value.
+            message = str(exc)
+            option = min((message.find(o), o) for o in OPTION_FIELD if o in message)[1] \
+                if any(o in message for o in OPTION_FIELD) else ""
+            name = OPTION_FIELD.get(option, "")
+            if name not in by_name:
+                name = next((f.name for f in fields if OPTION_OF.get(f.name) == OPTION_OF.get(name, name)
+                             and not f.site), name)
+            raise UserError(f"{name}: {message}" if name in by_name else message) from None
+        result: Result = generate(setup)
         fix_parts: dict[str, str] = {}
         verify = list(result.verify)
         if cid is not None:
             from ..kb.templates import render, render_fix_parts
 
             snippet_values = {k: (v if k != "upstream" or "://" in v else f"http://{v}")
-                              for k, v in checked.items()}
+                              for k, v in checked.items() if not by_name[k].site}
             fix_parts = render_fix_parts(self.kb, cid, snippet_values)
             own = [{k: render(self.kb, str(s.get(k, "")), self._template_values(cid, snippet_values))
                     for k in ("step", "run", "expect")}
                    for s in self.kb.causes[cid].get("verify", [])]
-            verify = own + verify
+            verify = verify + [s for s in own if not _repeats(s, verify)]
         self.values.update(checked)
         self.config = ConfigOutput(dict(result.files), list(result.notes), verify, fix_parts, checked)
         self.config_cause = cid

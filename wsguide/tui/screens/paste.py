@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static, TextArea
 
+from ..state import Match
 from ..widgets.ranking import short_line
 from .base import WizardScreen
 
-HINT = ("Paste error messages or log lines (browser console, nginx error.log, client exception, "
-        "curl -i). Then press ctrl+d. Several pastes add up.")
-MATCHES_SHOWN = 6
+HINT = ("Paste errors or log lines (browser console, nginx error.log, curl -i, client output). "
+        "Each paste is diagnosed at once; pastes add up. Typed text: ctrl+d.")
+LINES_SHOWN = 3
+"""Matching lines listed (each with the causes it points to); the ranking panel has the rest."""
 
 
 class PasteScreen(WizardScreen):
     BINDINGS = [
         Binding("ctrl+d", "diagnose", "Diagnose", priority=True),
-        Binding("ctrl+n", "continue", "Continue", priority=True),
+        Binding("ctrl+n", "continue", "Next", priority=True),
         Binding("escape", "back", "Back", priority=True),
     ]
 
@@ -36,7 +38,7 @@ class PasteScreen(WizardScreen):
         yield Static("", id="matches")
         with Horizontal(id="paste-buttons"):
             yield Button("Diagnose (ctrl+d)", id="diagnose", variant="primary")
-            yield Button("Continue (ctrl+n)", id="continue", disabled=True)
+            yield Button("Next (ctrl+n)", id="continue", disabled=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Paste what you see"
@@ -44,6 +46,12 @@ class PasteScreen(WizardScreen):
         if self.initial:
             # Opened with --paste or piped text: diagnose it as soon as the KB is there.
             self.wsapp.when_ready(self.action_diagnose)
+
+    def on_paste(self, event: events.Paste) -> None:
+        # The text area has inserted the pasted text by now (the event bubbles up from it):
+        # diagnose it straight away, so the ranking moves as evidence arrives.
+        if self.wsapp.wizard is not None and event.text.strip():
+            self.call_after_refresh(self.action_diagnose)
 
     @on(Button.Pressed, "#diagnose")
     def action_diagnose(self) -> None:
@@ -63,25 +71,36 @@ class PasteScreen(WizardScreen):
         self.update_ranking()
         button = self.query_one("#continue", Button)
         button.disabled = False
+        # Say where Next leads: the engine may already be sure (a line that names the cause).
+        button.label = ("Show the cause (ctrl+n)" if self.wizard.next_question() is None
+                        else "Answer questions (ctrl+n)")
+        button.refresh(layout=True)
         button.focus()
         self.refresh_bindings()
 
-    def _show(self, matches: list, lines: int) -> None:
+    def _show(self, matches: list[Match], lines: int) -> None:
         out = Text()
         n = len(self.wizard.session.pastes)
         if not matches:
             out.append(f"Paste {n}: none of its {lines} line(s) matched a known message. ", style="bold")
-            out.append("Paste more (the browser console, error.log), or Continue to answer questions.")
+            out.append("Paste more (the browser console, error.log), or press ctrl+n to answer questions.")
         else:
-            causes = len({m.cause for m in matches})
-            out.append(f"Paste {n}: {len(matches)} matching line(s), pointing to {causes} cause(s):\n", style="bold")
-            for m in matches[:MATCHES_SHOWN]:
-                out.append(f" line {m.line} ", style="reverse" if m.strength == "strong" else "dim reverse")
-                out.append(f" {short_line(m.text)[:160]}\n")
-                out.append(f"   -> {m.title}" + (" (names the cause)" if m.strength == "strong" else "") + "\n",
-                           style="italic")
-            if len(matches) > MATCHES_SHOWN:
-                out.append(f" ... and {len(matches) - MATCHES_SHOWN} more\n", style="dim")
+            by_line: dict[int, list[Match]] = {}
+            for m in matches:
+                by_line.setdefault(m.line, []).append(m)
+            out.append(f"Paste {n}: {len(by_line)} of its {lines} line(s) matched:\n", style="bold")
+            width = max(20, self.query_one("#matches", Static).size.width or 76)
+            for line, found in list(by_line.items())[:LINES_SHOWN]:
+                out.append(f" line {line} ", style="reverse" if found[0].strength == "strong" else "dim reverse")
+                out.append(" " + _cut(short_line(found[0].text), width - len(f" line {line}  ")) + "\n")
+                for m in found[:3]:
+                    mark = " (names the cause)" if m.strength == "strong" else ""
+                    out.append("   -> " + _cut(m.title + mark, width - 6) + "\n", style="italic")
+                if len(found) > 3:
+                    out.append(f"   and {len(found) - 3} more cause(s)\n", style="dim")
+            if len(by_line) > LINES_SHOWN:
+                out.append(f" ... and {len(by_line) - LINES_SHOWN} more line(s)\n", style="dim")
+        out.rstrip()
         self.query_one("#matches", Static).update(out)
 
     @on(Button.Pressed, "#continue")
@@ -100,3 +119,8 @@ class PasteScreen(WizardScreen):
         if action == "continue" and not (self.wsapp.wizard and self.wsapp.wizard.has_evidence):
             return None  # shown dimmed until there is something to continue with
         return super().check_action(action, parameters)
+
+
+def _cut(text: str, width: int) -> str:
+    """One screen line: the matched lines are long, and wrapping them would push the rest away."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
