@@ -15,7 +15,7 @@ from . import __version__, exit_codes
 from .errors import UserError
 
 # Order is the order of `wsguide --help`. One reviewable list, not whatever is in the folder.
-COMMANDS = ("wizard", "lookup", "diagnose", "probe", "config", "export", "kb")
+COMMANDS = ("wizard", "lookup", "diagnose", "audit", "probe", "config", "export", "kb")
 
 EPILOG = """examples:
   wsguide                                   open the wizard
@@ -23,6 +23,7 @@ EPILOG = """examples:
   tail -n 200 /var/log/nginx/error.log | wsguide lookup
   wsguide lookup --file /var/log/nginx/error.log.1.gz --json
   wsguide probe wss://chat.example.com/ws --idle 70
+  wsguide audit /etc/nginx/nginx.conf
   wsguide config --server-name chat.example.com --path /ws --backend 127.0.0.1:8000
   wsguide kb check
 """

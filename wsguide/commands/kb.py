@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate entries, references, templates, graph and entry tests")
     check.add_argument("path", nargs="?", metavar="PATH", help="a directory of extra entries")
-    check.add_argument("--no-tests", action="store_true", help="skip the entries' lookup tests")
+    check.add_argument("--no-tests", action="store_true", help="skip the entries' lookup and audit tests")
     lst = sub.add_parser("list", help="list the causes")
     lst.add_argument("--json", action="store_true")
     sub.add_parser("schema", help="print the JSON Schema of an entry (knowledge/schema.json)")
@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
                 from ..lookup.selftest import run_entry_tests
 
                 problems += run_entry_tests(kb)
+                from ..audit.selftest import run_rule_tests
+
+                problems += run_rule_tests(kb)
         for p in problems:
             print(p)
         if problems:

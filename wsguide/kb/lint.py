@@ -55,7 +55,89 @@ def lint(kb: KB) -> list[Problem]:
                     add(cid, f"evidence[{i}].expect",
                         f"question {q['id']!r} has no answer {a!r} (answers: {', '.join(sorted(known))})")
         _lint_templates(cid, cause, kb, add)
+        if cause.get("audit"):
+            _lint_audit(cid, cause["audit"], add)
     return out
+
+
+_COMPARE = {"duration": r"(?:\d+(?:ms|s|m|h|d|w|M|y)?)+", "size": r"\d+[kKmMgG]?", "number": r"\d+"}
+_MODIFIERS = {
+    "args": ("present", "missing"), "no_arg": ("present", "missing"), "any_arg": ("present", "missing"),
+    "count": ("present",),
+    "from": ("present", "missing", "duration", "size", "number"),
+    "below": tuple(_COMPARE), "above": tuple(_COMPARE), "default": tuple(_COMPARE),
+    "at": ("present", "duration", "size", "number", "maps", "check"),
+    "to": ("maps",), "header": ("follow",), "when": ("follow",),
+}
+
+
+def _lint_audit(cid: str, audit: dict[str, Any], add: Any) -> None:
+    """Audit rules: ids, regexes, which modifiers go with which condition, thresholds, placeholders."""
+    import string
+
+    from .model import AUDIT_KINDS, AUDIT_PLACEHOLDERS
+
+    seen: set[str] = set()
+    for i, rule in enumerate(audit["rules"]):
+        where = f"audit.rules[{i}]"
+        if rule["id"] in seen:
+            add(cid, f"{where}.id", f"duplicate rule id {rule['id']!r}")
+        seen.add(rule["id"])
+        for key in ("message", "fix"):
+            if key not in rule:
+                continue
+            try:
+                names = {n for _, n, _, _ in string.Formatter().parse(rule[key]) if n is not None}
+            except ValueError as exc:
+                add(cid, f"{where}.{key}", f"bad placeholder: {exc} (write {{{{ and }}}} for braces)")
+                continue
+            for name in sorted(names - set(AUDIT_PLACEHOLDERS)):
+                add(cid, f"{where}.{key}", f"unknown placeholder {{{name}}} "
+                                           f"(placeholders: {', '.join(AUDIT_PLACEHOLDERS)})")
+
+        def walk(conds: list[dict[str, Any]], path: str, followed: str | None, scope: str = rule["scope"]) -> None:
+            for j, cond in enumerate(conds):
+                here = f"{path}[{j}]"
+                kind = next(k for k in AUDIT_KINDS if k in cond)
+                for mod, kinds in _MODIFIERS.items():
+                    if mod in cond and kind not in kinds:
+                        add(cid, f"{here}.{mod}", f"{mod!r} does not go with {kind!r} "
+                                                  f"(it goes with: {', '.join(kinds)})")
+                for key in ("path", "parent", "no_arg", "any_arg", "to"):
+                    if key in cond:
+                        _regex(cid, f"{here}.{key}", cond[key], add)
+                for k, rx in enumerate(cond.get("args", [])):
+                    _regex(cid, f"{here}.args[{k}]", rx, add)
+                if kind in _COMPARE:
+                    if "below" not in cond and "above" not in cond:
+                        add(cid, here, f"{kind} needs below: or above:")
+                    for key in ("below", "above", "default"):
+                        if key in cond and not re.fullmatch(_COMPARE[kind], cond[key]):
+                            add(cid, f"{here}.{key}", f"{cond[key]!r} is not a {kind} (e.g. "
+                                f"{ {'duration': '75s', 'size': '1m', 'number': '1024'}[kind] })")
+                if kind == "path" and (followed or scope not in ("location", "ws-location")):
+                    add(cid, f"{here}.path", "path tests a location: use it in a location or ws-location rule")
+                if kind == "maps" and followed != "header-map":
+                    add(cid, f"{here}.maps", "maps tests a map{}: use it under follow: header-map")
+                if kind == "follow":
+                    if cond["follow"] == "header-map" and "header" not in cond:
+                        add(cid, f"{here}.header", "follow: header-map needs header: (e.g. Connection)")
+                    if scope not in ("location", "ws-location"):
+                        add(cid, here, "follow starts from a location: use it in a location or ws-location rule")
+                    walk(cond.get("when", []), f"{here}.when", cond["follow"])
+                if kind == "any":
+                    walk(cond["any"], f"{here}.any", followed)
+                if kind == "not":
+                    walk([cond["not"]], f"{here}.not", followed)
+
+        walk(rule["when"], f"{where}.when", None)
+
+
+def _regex(cid: str, field: str, pattern: str, add: Any) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        add(cid, field, f"does not compile (Python re): {exc}")
 
 
 def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:

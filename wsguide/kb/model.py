@@ -7,7 +7,7 @@ compiled index can be cached and read back without PyYAML).
 
 from __future__ import annotations
 
-from .shape import Bool, Enum, F, ListOf, MapOf, Num, Obj, Str
+from .shape import Bool, Enum, F, ListOf, MapOf, Num, Obj, Ref, Str
 
 ID = r"[a-z0-9][a-z0-9-]*"
 ID_HELP = "an id of lowercase letters, digits and '-'"
@@ -243,6 +243,109 @@ LAB = Obj(
     },
 )
 
+# -- audit: static checks of nginx configs (wsguide audit; the language is in docs/audit-rules.md) --
+
+AUDIT_SCOPES = ("ws-location", "location", "server", "upstream", "map", "http", "events", "main")
+SEVERITIES = ("error", "warning", "info")
+AUDIT_CHECKS = ("slash-redirect", "client-path-redirected", "undefined-variable")
+"""Named checks for what the condition language cannot say (wsguide/audit/checks.py)."""
+AUDIT_KINDS = ("present", "missing", "duration", "size", "number", "path", "parent", "maps", "follow",
+               "nginx", "complete", "check", "any", "not")
+"""Each condition has exactly one of these keys; the others are its modifiers."""
+AUDIT_FROM = ("effective", "here", "enclosing", "inside", "anywhere")
+AUDIT_PLACEHOLDERS = ("location", "directive", "value", "upstream", "server", "ws_path")
+"""What `{...}` in a rule's message and fix may name."""
+
+directive = Str(pattern=r"[a-z_][a-z0-9_]*", pattern_help="an nginx directive name")
+regex_list = ListOf(Str(nonempty=False), min_items=1)
+_condition = Ref("audit_condition")
+VERSION = Str(pattern=r"\d+\.\d+(\.\d+)?", pattern_help="an nginx version such as 1.29.7")
+
+AUDIT_CONDITION = Obj(
+    doc="One test of a config block. Exactly one kind key (present, missing, duration, ...); "
+        "the other keys modify it. Regexes are Python syntax, case-insensitive, and must match "
+        "a whole argument.",
+    fields={
+        "present": F(directive, doc="The directive is in effect (see from) with matching arguments."),
+        "missing": F(directive, doc="No instance of the directive with matching arguments is in effect."),
+        "duration": F(directive, doc="Compare the directive's time value (90s, 1h, 500ms; bare = seconds)."),
+        "size": F(directive, doc="Compare the directive's size value (1k, 8m; bare = bytes; 0 = unlimited)."),
+        "number": F(directive, doc="Compare the directive's numeric value."),
+        "path": F(Str(), doc="Regex the location's match (modifier and path, e.g. '= /ws', '/ws/') fully matches."),
+        "parent": F(Str(), doc="Regex the name of the enclosing block (http, server, location, if ...) fully "
+                               "matches; a snippet's top level counts as http."),
+        "maps": F(Str(nonempty=False),
+                  doc="Inside follow: header-map: the value the map gives for this input key ('' = empty "
+                      "header, default = anything else); compared with `to`."),
+        "to": F(Str(nonempty=False), doc="Regex the map value of `maps` fully matches."),
+        "follow": F(Enum(("upstream", "header-map")),
+                    doc="Test another block: upstream = the upstream{} this location's proxy_pass names; "
+                        "header-map = the map{} defining the variable `proxy_set_header HEADER` uses."),
+        "header": F(Str(), doc="With follow: header-map, the request header (Upgrade, Connection)."),
+        "when": F(ListOf(_condition, min_items=1),
+                  doc="With follow: conditions on that block (all must hold); without, follow holds when "
+                      "the block exists."),
+        "nginx": F(Obj(fields={
+            "below": F(VERSION, doc="True when the nginx version (--nginx-version) is older."),
+            "at_least": F(VERSION, doc="True when the nginx version is this or newer."),
+            "unknown": F(Bool(), doc="The result when no version was given (default false)."),
+        }), doc="Compare the nginx version the user named with --nginx-version."),
+        "complete": F(Bool(), doc="true: only when the input is a whole nginx.conf (main context seen)."),
+        "check": F(Enum(AUDIT_CHECKS), doc="A named check in wsguide/audit/checks.py."),
+        "any": F(ListOf(_condition, min_items=2), doc="At least one of these conditions holds."),
+        "not": F(_condition, doc="This condition does not hold."),
+        "args": F(regex_list, doc="Regexes for the first arguments, in order (each must match its whole argument)."),
+        "any_arg": F(Str(), doc="Regex that some argument of the instance matches (listen ... ssl)."),
+        "no_arg": F(Str(), doc="Regex that no argument of the instance may match."),
+        "from": F(Enum(AUDIT_FROM),
+                  doc="Where to look: effective (default: this block, else the nearest enclosing block "
+                      "that has the directive at all, which is nginx's inheritance for proxy_set_header "
+                      "and plain directives alike), here (this block only), enclosing (any enclosing "
+                      "block), inside (anywhere within this block), anywhere (the whole config)."),
+        "count": F(Num(integer=True, minimum=1), doc="With present: at least this many matching instances."),
+        "below": F(Str(), doc="With duration/size/number: the value is less than this."),
+        "above": F(Str(), doc="With duration/size/number: the value is more than this."),
+        "default": F(Str(), doc="With duration/size/number: nginx's value when the directive is not set."),
+        "at": F(Bool(), doc="The finding points at the directive this condition found "
+                            "(default: at the block in scope)."),
+    },
+    one_of=(AUDIT_KINDS,),
+)
+_condition.target = AUDIT_CONDITION
+
+AUDIT_RULE = Obj(
+    doc="One static check: in every block of `scope` where all `when` conditions hold, report a finding.",
+    fields={
+        "id": F(id_str, True, "Unique within the entry."),
+        "scope": F(Enum(AUDIT_SCOPES), True,
+                   "Which blocks to test: ws-location (a location with proxy_pass that looks like a "
+                   "WebSocket one: it sets Upgrade, its path names ws/socket/socket.io/cable/hub, or it "
+                   "serves --ws-path), location (any with proxy_pass), server, upstream, map, http, "
+                   "events, main."),
+        "severity": F(Enum(SEVERITIES), True),
+        "when": F(ListOf(_condition, min_items=1), True, "Conditions that must all hold."),
+        "message": F(Str(), True, "What is wrong, for people. Placeholders: {location} {directive} {value} "
+                                  "{upstream} {server} {ws_path}."),
+        "fix": F(Str(), doc="The fix in one line (same placeholders); default: the entry's fix.summary."),
+        "weight": F(Num(minimum=0.05, maximum=0.99),
+                    doc="How strongly a finding names the cause as evidence (default error 0.8, "
+                        "warning 0.5, info 0.3)."),
+        "flag": F(Str(), True, "A config this rule must report (a first line '# audit: --ws-path /x "
+                                "--nginx-version 1.2.3' passes options)."),
+        "pass": F(Str(), True, "A look-alike config this rule must not report."),
+    },
+)
+
+AUDIT = Obj(
+    doc="Static checks of nginx configs, run by `wsguide audit` (rules are tried in order; the "
+        "first that matches a block reports it for this cause).",
+    fields={
+        "rules": F(ListOf(AUDIT_RULE, min_items=1), True),
+        "lab": F(Str(), doc="Why the lab's broken config shows nothing a static check can see "
+                            "(otherwise audit must flag it and not the fixed one)."),
+    },
+)
+
 CAUSE = Obj(
     doc="One root cause of a WebSocket failure through nginx.",
     fields={
@@ -261,6 +364,7 @@ CAUSE = Obj(
         "problem": F(Str(), True),
         "why": F(Str(), True),
         "evidence": F(ListOf(EVIDENCE), doc="Decision-graph edges."),
+        "audit": F(AUDIT, doc="Static config checks for `wsguide audit`."),
         "fix": F(FIX, True),
         "verify": F(ListOf(VERIFY, min_items=1), True),
         "gotchas": F(ListOf(Str())),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from .model import CAUSE, QUESTION_BANK
+from .model import AUDIT_CONDITION, CAUSE, QUESTION_BANK
 
 
 def schema() -> dict:
     out = CAUSE.json_schema()
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["title"] = "wsguide knowledge-base entry (knowledge/causes/<id>.yaml)"
-    out["$defs"] = {"questions": QUESTION_BANK.json_schema()}
+    out["$defs"] = {"questions": QUESTION_BANK.json_schema(),
+                    "audit_condition": AUDIT_CONDITION.json_schema()}
     return out
 
 

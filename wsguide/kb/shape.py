@@ -228,6 +228,26 @@ class MapOf(Spec):
 
 
 @dataclass
+class Ref(Spec):
+    """A spec by name, for recursive shapes (an audit condition holds conditions).
+
+    `target` is set once the named spec exists; the JSON Schema says `{"$ref": "#/$defs/NAME"}`
+    and `kb/schema.py` puts the target under `$defs`.
+    """
+
+    name: str = ""
+    target: Spec | None = None
+    doc: str = ""
+
+    def check(self, node: yaml.Node, path: str, ctx: Ctx) -> Any:
+        assert self.target is not None, f"Ref {self.name!r} has no target"
+        return self.target.check(node, path, ctx)
+
+    def json_schema(self) -> dict[str, Any]:
+        return _doc({"$ref": f"#/$defs/{self.name}"}, self.doc)
+
+
+@dataclass
 class F:
     """A field of an Obj: its spec, whether it is required, and what it is for."""
 
