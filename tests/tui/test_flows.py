@@ -67,7 +67,9 @@ async def test_paste_error_to_config_to_runbook(make_app, tmp_path):
         text = config.text()
         assert "server_name live.example.org" in text and "location /feed" in text
         assert "proxy_read_timeout 2h;" in text  # the cause's own fix, with the typed value
-        assert app.screen.query_one("#config-text", TextArea).text == text
+        shown = app.screen.query_one("#config-text", TextArea).text
+        assert shown.startswith(text) and all(n in shown for n in config.notes)
+        assert app.screen.output() == text  # copy and save take the files without the notes
 
         await pilot.press("v")
         assert isinstance(app.screen, VerifyScreen)
@@ -294,3 +296,213 @@ async def test_real_kb_paste_flow(monkeypatch, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert (tmp_path / "r.md").read_text().count("proxy_read_timeout") >= 1
+
+
+# -- the config form: the options of `wsguide config`, asked only when they apply ----------
+
+PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
+
+
+def _shown(screen, name: str) -> bool:
+    return bool(screen.query_one(f"#row-{name}").display)
+
+
+async def _tick(pilot, name: str) -> None:
+    box = pilot.app.screen.query_one(f"#field-{name}")
+    box.focus()
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def test_generic_config_with_tls_socketio_and_two_backends(make_app, tmp_path):
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    cert.write_text(PEM_CERT)
+    key.write_text(PEM_KEY)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        screen = app.screen
+        assert isinstance(screen, ConfigScreen) and screen.cause is None
+        # Asked only when relevant: no certificate without TLS, no affinity with one backend.
+        for name in ("cert", "key", "sticky", "backend_tls_verify", "backend_tls_name", "backend_ca"):
+            assert not _shown(screen, name), name
+        for name in ("host", "ws_path", "upstream", "more_backends", "socketio", "tls", "backend_tls", "timeout"):
+            assert _shown(screen, name), name
+
+        screen.query_one("#field-host", Input).value = "chat.example.com"
+        await _tick(pilot, "socketio")
+        assert screen.query_one("#field-ws_path", Input).value == "/socket.io/"  # follows socket.io
+        assert _shown(screen, "sticky")
+        await _tick(pilot, "tls")
+        assert _shown(screen, "cert") and _shown(screen, "key")
+        screen.query_one("#field-more_backends", Input).value = "10.0.0.2:8000"
+
+        # A certificate that is not there: said beside the field, and nothing generated.
+        cert_input = screen.query_one("#field-cert", Input)
+        cert_input.value = str(tmp_path / "missing.pem")
+        await pilot.pause()
+        assert "readable file" in str(screen.query_one("#error-cert", Static).render())
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.wizard.config is None and screen.focused is cert_input
+
+        cert_input.value = str(cert)
+        screen.query_one("#field-key", Input).value = str(key)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigOutputScreen)
+        text = app.wizard.config.text()
+        assert f'ssl_certificate "{cert}"' in text and f'ssl_certificate_key "{key}"' in text
+        assert "listen 443 ssl" in text and "location /socket.io/" in text
+        assert "server 127.0.0.1:8000" in text and "server 10.0.0.2:8000" in text and "ip_hash;" in text
+
+        # Back to change a value: the form keeps what was typed.
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfigScreen)
+        await pilot.pause()
+        app.screen.query_one("#field-sticky").value = "none"
+        await _tick(pilot, "tls")  # off again: the files are not asked, nor used
+        assert not _shown(app.screen, "cert")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        text = app.wizard.config.text()
+        assert "ssl_certificate" not in text and "ip_hash;" not in text and "listen 80" in text
+
+
+async def test_backend_tls_asks_for_the_certificate_name(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        screen = app.screen
+        screen.query_one("#field-host", Input).value = "chat.example.com"
+        await _tick(pilot, "backend_tls")
+        assert _shown(screen, "backend_tls_verify") and _shown(screen, "backend_tls_name")
+        # An address has no name to check the certificate against: the generator says so, and
+        # the form points at the field that fixes it.
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.wizard.config is None
+        assert screen.focused is screen.query_one("#field-backend_tls_name", Input)
+        screen.query_one("#field-backend_tls_name", Input).value = "app.internal"
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        text = app.wizard.config.text()
+        assert "proxy_ssl_name app.internal" in text and "proxy_ssl_verify on" in text
+
+
+async def test_a_pasted_wss_url_turns_on_tls_and_socketio(make_app):
+    app = make_app(paste="WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' "
+                         "failed: Error during WebSocket handshake: Unexpected response code: 400")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_config()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#field-tls").value and screen.query_one("#field-socketio").value
+        assert screen.query_one("#field-host", Input).value == "chat.example.com"
+        assert screen.query_one("#field-ws_path", Input).value == "/socket.io/"
+        assert _shown(screen, "cert")
+        assert "(from your paste)" in str(screen.query_one("#row-tls Checkbox").label)
+
+
+# -- paste, checks, browse, keys --------------------------------------------------------------
+
+async def test_a_paste_is_diagnosed_at_once(make_app):
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        area = app.screen.query_one("#paste-text", TextArea)
+        app.post_message(events.Paste(TIMEOUT_LINE))  # as the driver posts a bracketed paste
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.wizard.session.pastes) == 1 and app.wizard.top == "proxy-read-timeout"
+        assert area.text == ""
+        button = app.screen.query_one("#continue")
+        assert not button.disabled and "Show the cause" in str(button.label)  # says where Next leads
+
+
+async def test_checks_list_the_generated_steps_first_without_repeats(make_app):
+    app = make_app(paste=TIMEOUT_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n", "g", "ctrl+g", "v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VerifyScreen)
+        runs = [s["run"] for s in screen.steps]
+        assert runs[0].startswith("sudo ln -sf")  # install first
+        assert "sudo nginx -t && sudo nginx -s reload" not in runs  # the generated steps do both
+        assert any("proxy_read_timeout" in r for r in runs)  # the cause's own check stays
+        detail = str(screen.query_one("#verify-detail", Static).render())
+        assert screen.steps[0]["step"] in detail  # the first step's command shows without moving
+
+
+async def test_browse_opens_the_first_cause_with_enter(make_app):
+    from wsguide.tui.screens import CauseScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b", "enter")
+        assert isinstance(app.screen, CauseScreen)
+        await pilot.press("escape", "slash")
+        assert app.screen.focused is app.screen.query_one("#filter", Input)
+
+
+async def _every_screen(pilot):
+    """Walk home -> paste -> result -> config -> config output -> checks, yielding each."""
+    app = pilot.app
+    yield "home"
+    await pilot.press("p")
+    await _paste(pilot, TIMEOUT_LINE)
+    yield "paste"
+    await pilot.press("ctrl+n")
+    yield "result"
+    await pilot.press("g")
+    yield "config"
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfigOutputScreen)
+    yield "config output"
+    await pilot.press("v")
+    yield "checks"
+
+
+async def test_escape_goes_back_from_every_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        depth = []
+        async for _ in _every_screen(pilot):
+            depth.append(len(app.screen_stack))
+        assert depth == list(range(depth[0], depth[0] + 6))  # each step opened one screen
+        for expected in reversed(depth[:-1]):
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(app.screen_stack) == expected
+        await pilot.press("escape")  # nothing to go back to from home
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.parametrize("where", ["home", "paste", "result", "config", "config output", "checks"])
+async def test_ctrl_q_quits_from_every_screen(make_app, where):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        async for name in _every_screen(pilot):
+            if name == where:
+                break
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_the_result_footer_fits_80_columns(make_app):
+    app = make_app(paste=TIMEOUT_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        shown = [b for b in app.screen.active_bindings.values() if b.binding.show]
+        width = sum(len(b.binding.key_display or b.binding.key) + len(b.binding.description) + 2 for b in shown)
+        assert width + len("^p palette") + 2 <= SIZE[0], [b.binding.description for b in shown]

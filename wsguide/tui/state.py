@@ -36,14 +36,14 @@ SITE_FIELDS: tuple[tuple[str, str, str, str, bool, str], ...] = (
     ("upstream", "Where does the backend listen (HOST:PORT)?", "backend", "127.0.0.1:8000", False, ""),
     ("more_backends", "More backends for the same app? HOST:PORT, space-separated (blank: only one)",
      "backends", "10.0.0.2:8000 10.0.0.3:8000", True, ""),
-    ("socketio", "It is socket.io (path /socket.io/, polling before the upgrade)", "bool", "no", False, ""),
+    ("socketio", "It is socket.io (path /socket.io/)", "bool", "no", False, ""),
     ("sticky", "Keep each client on one backend by", "choice", "ip_hash", False, "several"),
-    ("tls", "Clients connect with wss:// or https:// (nginx holds the certificate)", "bool", "no", False, ""),
+    ("tls", "Clients use wss:// (TLS ends at nginx)", "bool", "no", False, ""),
     ("cert", "Certificate chain file (PEM, readable on this machine)", "cert",
      "/etc/letsencrypt/live/chat.example.com/fullchain.pem", False, "tls"),
     ("key", "Private key file (PEM, readable on this machine)", "key",
      "/etc/letsencrypt/live/chat.example.com/privkey.pem", False, "tls"),
-    ("backend_tls", "The backend itself speaks TLS (nginx connects with https://)", "bool", "no", False, ""),
+    ("backend_tls", "The backend speaks TLS (nginx uses https://)", "bool", "no", False, ""),
     ("backend_tls_verify", "Check the backend's certificate", "bool", "yes", False, "backend_tls"),
     ("backend_tls_name", "Name on the backend's certificate (blank: the backend's host name)",
      "hostname", "backend.internal", True, "verify"),
@@ -431,8 +431,8 @@ class Wizard:
         except UserError as exc:
             # The generator names its CLI options; point at the field that holds the value.
             message = str(exc)
-            option = min((message.find(o), o) for o in OPTION_FIELD if o in message)[1] \
-                if any(o in message for o in OPTION_FIELD) else ""
+            named = [(message.find(o), -len(o), o) for o in OPTION_FIELD if o in message]
+            option = min(named)[2] if named else ""  # the first named; --backend-tls-verify over --backend
             name = OPTION_FIELD.get(option, "")
             if name not in by_name:
                 name = next((f.name for f in fields if OPTION_OF.get(f.name) == OPTION_OF.get(name, name)

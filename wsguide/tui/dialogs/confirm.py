@@ -24,8 +24,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.no, id="no")
-                yield Button(self.yes, id="yes", variant="warning")
+                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()  # the safe choice is the default

@@ -26,7 +26,8 @@ class SaveDialog(ModalScreen["Path | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Save {self.what} to:", classes="dialog-text", markup=False)
+            yield Static(f"Save the {self.what} to (relative to {Path.cwd()}):", classes="dialog-text",
+                         markup=False)
             yield Input(self.default, id="path")
             yield Static("", id="save-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -55,8 +56,9 @@ class SaveDialog(ModalScreen["Path | None"]):
         if path.exists():
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.dismiss(path)
+                    self.dismiss(path.absolute())
 
-            self.app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?", yes="Overwrite"), answered)
+            self.app.push_screen(ConfirmDialog(f"{path.absolute()} exists. Overwrite it?", yes="Overwrite"),
+                                 answered)
             return
-        self.dismiss(path)
+        self.dismiss(path.absolute())

@@ -14,10 +14,13 @@ from .base import WizardScreen
 
 
 class BrowseScreen(WizardScreen):
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("slash", "filter", "Filter")]
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
 
     def compose_main(self) -> ComposeResult:
-        yield Input(placeholder="Filter: a word from the title, id or an error message", id="filter")
+        yield Input(placeholder="Filter (/): a word from the title, id or an error message", id="filter")
         yield OptionList(id="causes")
 
     def on_mount(self) -> None:
@@ -42,6 +45,8 @@ class BrowseScreen(WizardScreen):
                            + [m["text"] for m in cause.get("messages", [])]).lower()
             if all(w in hay for w in words):
                 causes.add_option(Option(Text.assemble(cause["title"], (f"  {cid}", "dim")), id=cid))
+        if causes.option_count:
+            causes.highlighted = 0  # Enter opens the first at once
 
     @on(OptionList.OptionSelected, "#causes")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -99,6 +99,11 @@ class ConfigScreen(WizardScreen):
         first = next((w for w in self.query(".field Input, .field Checkbox, .field Select") if w.display), None)
         if first is not None:
             first.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The field in the middle: its error line below and a drop-down's options stay in view.
+        if event.widget.parent is not None and event.widget.parent.has_class("field"):
+            self.query_one("#config-form", VerticalScroll).scroll_to_center(event.widget, animate=False)
 
     # -- the form's values ----------------------------------------------------------------
 
@@ -194,15 +199,16 @@ class ConfigOutputScreen(WizardScreen):
         config = self.wizard.config
         assert config is not None
         where = ", ".join(config.files)
-        yield Static(f"Install: {where}. Each file starts with a comment saying where it goes. "
-                     "c copies, s saves, v lists the checks.", id="config-intro", markup=False)
-        yield TextArea(config.text(), id="config-text", read_only=True, soft_wrap=False,
-                       show_line_numbers=False)
-        notes = Text()
+        notes = " The notes on the chosen values are at the end." if config.notes else ""
+        yield Static(f"Install {where}: each file's first line says where it goes.{notes}",
+                     id="config-intro", markup=False)
+        # Wrapped to be read at 80 columns, notes after the files as comments so the config
+        # gets the height; Copy and Save take the files only (`output()`).
+        shown = config.text()
         if config.notes:
-            notes.append("Notes\n", style="bold")
-            notes.append("\n".join(f"- {n}" for n in config.notes))
-        yield Static(notes, id="config-notes")
+            shown += "\n# Notes from wsguide on the values chosen (not part of the files):\n"
+            shown += "\n".join(f"# - {n}" for n in config.notes) + "\n"
+        yield TextArea(shown, id="config-text", read_only=True, soft_wrap=True, show_line_numbers=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Your config"

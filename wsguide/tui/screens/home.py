@@ -41,7 +41,9 @@ class HomeScreen(WizardScreen):
         return super().check_action(action, parameters)
 
     def kb_changed(self) -> None:
-        self.query_one("#kb-status", Static).update(self.wsapp.kb_status)
+        self.query_one("#kb-status", Static).update(
+            f"{self.wsapp.kb_status}\nEsc goes back, ctrl+p lists every command, ctrl+t switches light/dark, "
+            "ctrl+q quits.")
         self.update_ranking()
 
     @on(OptionList.OptionSelected, "#menu")

@@ -78,7 +78,8 @@ class QuestionScreen(WizardScreen):
         answers.focus()
         n = len(self.wizard.history)
         self.query_one("#question-progress", Static).update(
-            f"{n} answered. Esc goes back to change the last answer.")
+            f"{n} answered; they stop once a cause is clear. "
+            + ("Esc changes the last answer." if n else "Esc goes back."))
         self.update_ranking()
 
     @on(OptionList.OptionSelected, "#answers")

@@ -19,7 +19,8 @@ class ResultScreen(WizardScreen):
         Binding("e", "export", "Runbook"),
         Binding("c", "copy", "Copy"),
         Binding("s", "save", "Save"),
-        Binding("2", "runner_up", "2nd cause"),
+        # Out of the footer (80 columns hold no more); the page and the palette's Keys say it.
+        Binding("2", "runner_up", "Runner-up in full", show=False),
     ]
     OUTPUT_NAME = "diagnosis"
     OUTPUT_FILE = "wsguide-diagnosis.md"
@@ -48,8 +49,12 @@ class ResultScreen(WizardScreen):
         if w.chosen:
             lead.insert(0, f"*You chose to look at this cause ({w.score(cid):.0%}) instead of the leader.*\n")
         title, _, rest = w.entry(cid).partition("\n")
-        out = [f"{title} ({w.score(cid):.0%})", "", *lead, rest]
         second = w.runner_up
+        where = ("; the runner-up and how to tell them apart are at the end (**2** shows it in full)"
+                 if second is not None else "")
+        lead += ["", f"*Next: **g** writes the config with your values, **v** lists the checks, **e** saves "
+                 f"the session as a runbook{where}.*"]
+        out = [f"{title} ({w.score(cid):.0%})", "", *lead, rest]
         if second is not None:
             other = w.cause(second.id)
             out += ["", f"## Runner-up: {md(other['title'])} ({second.score:.0%})", md(other.get("summary", ""))]

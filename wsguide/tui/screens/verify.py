@@ -37,6 +37,8 @@ class VerifyScreen(WizardScreen):
             checks.add_option((Text(f"{i + 1}. {s['step']}"), i))
         if not self.steps:
             self.query_one("#verify-hint", Static).update("No checks yet: diagnose a cause or generate a config.")
+        else:
+            checks.highlighted = 0  # the first step's command shows at once
         checks.focus()
         self._count()
 
@@ -44,6 +46,7 @@ class VerifyScreen(WizardScreen):
     def _detail(self, event: SelectionList.SelectionHighlighted) -> None:
         step = self.steps[event.selection.value]
         text = Text()
+        text.append(f"{step['step']}\n", style="bold")  # in full: the list cuts long ones
         if step.get("run"):
             text.append("$ ", style="dim")
             text.append(f"{step['run']}\n")

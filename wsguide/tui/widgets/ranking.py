@@ -74,4 +74,9 @@ class RankingPanel(Static):
                                 style="italic")
                 else:
                     sign = "+" if ev.get("weight", 0) > 0 else "-"
-                    text.append(f"{sign} {ev['text'][:120]}" + ("" if narrow else "\n"), style="dim")
+                    said = ev["text"]
+                    if narrow:
+                        # One cut line: the answer first, the question after it.
+                        question, _, answer = said.partition(" -> ")
+                        said = f"{answer} ({question})" if answer else said
+                    text.append(f"{sign} {said[:120]}" + ("" if narrow else "\n"), style="dim")
