@@ -19,14 +19,15 @@ from pathlib import Path
 import pytest
 from labs import harness
 
+ORIGIN = "https://app.example.com"
 MAP = "map $http_upgrade $connection_upgrade { default upgrade; \"\" close; }"
 FULL = """proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $host;"""
 
-# name -> server{} body; {backend} is the echo backend, {dead} a port nothing listens on,
-# {full} the complete upgrade block.
+# name -> server{} body; {backend} is the echo backend, {strict} one that accepts only the
+# Origin https://app.example.com, {dead} a port nothing listens on, {full} the upgrade block.
 SITES = {
     "healthy": """
         location /ws { proxy_pass http://{backend}; {full} }
@@ -37,6 +38,8 @@ SITES = {
         location /ws { proxy_pass http://{dead}; {full} }""",
     "read-timeout": """
         location /ws { proxy_pass http://{backend}; {full} proxy_read_timeout 2s; }""",
+    "origin-check": """
+        location /ws { proxy_pass http://{strict}; {full} }""",
     "tls": """
         ssl_certificate {cert};
         ssl_certificate_key {key};
@@ -74,9 +77,10 @@ def lab() -> Lab:
         d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, 0o755)
     certs = harness.certificates(work)
-    backend, dead = harness.free_port(), harness.free_port()
+    backend, strict, dead = harness.free_port(), harness.free_port(), harness.free_port()
     ports = {name: harness.free_port() for name in SITES}
-    values = {"backend": f"127.0.0.1:{backend}", "dead": f"127.0.0.1:{dead}", "full": FULL, **certs}
+    values = {"backend": f"127.0.0.1:{backend}", "strict": f"127.0.0.1:{strict}",
+              "dead": f"127.0.0.1:{dead}", "full": FULL, **certs}
     servers = [MAP]
     for name, body in SITES.items():
         ssl = " ssl" if name == "tls" else ""
@@ -92,18 +96,21 @@ def lab() -> Lab:
     procs = harness.Procs()
     out = open(prefix / "backend.out", "w")  # noqa: SIM115
     try:
-        bproc = subprocess.Popen(
-            [sys.executable, str(harness.HERE / "backends.py"), "ws-echo", "--port", str(backend),
-             "--name", "b1", "--log", str(prefix / "backend.jsonl"),
-             "--cert", certs["cert"], "--key", certs["key"]],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        procs.add("backend", bproc)
+        started = []
+        for port, opts in ((backend, []), (strict, [f"origins={ORIGIN}"])):
+            proc = subprocess.Popen(
+                [sys.executable, str(harness.HERE / "backends.py"), "ws-echo", *opts,
+                 "--port", str(port), "--name", f"b{port}", "--log", str(prefix / "backend.jsonl"),
+                 "--cert", certs["cert"], "--key", certs["key"]],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            procs.add(f"backend {port}", proc)
+            started.append((port, proc))
         nproc = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True)
         procs.add("nginx", nproc)
 
         async def ready() -> None:
-            await asyncio.gather(harness.wait_port(backend, bproc, "ws-echo backend"),
+            await asyncio.gather(*[harness.wait_port(p, b, "ws-echo backend") for p, b in started],
                                  *[harness.wait_port(p, nproc, "nginx") for p in ports.values()])
 
         asyncio.run(ready())

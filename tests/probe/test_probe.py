@@ -12,6 +12,8 @@ import re
 import pytest
 from helpers import run_cli
 
+from .conftest import ORIGIN
+
 pytestmark = [pytest.mark.nginx, pytest.mark.timeout(60)]
 
 
@@ -74,6 +76,14 @@ def test_trailing_slash_redirect(lab):
     assert (rc, doc["stage"], doc["status"]) == (1, "handshake", 301), doc
     assert "wsguide probe: handshake redirected to the same path with a trailing slash" in doc["evidence"]
     assert ids(doc)[0] == "path-mismatch", ids(doc)
+
+
+def test_origin_is_sent_with_origin(lab):
+    rc, doc = probe(lab.url("origin-check"))
+    assert (rc, doc["stage"], doc["status"]) == (1, "handshake", 403), doc
+    assert "origin-rejected" in ids(doc)[:3], ids(doc)
+    rc, doc = probe(lab.url("origin-check"), "--origin", ORIGIN)
+    assert (rc, doc["stage"], doc["echo"]) == (0, "done", True), doc
 
 
 def test_idle_drop_by_proxy_read_timeout(lab):

@@ -60,3 +60,17 @@ def test_lookup_does_not_load_the_probe(tmp_path):
                               cwd=ROOT, env=env, timeout=60)
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stderr.strip().splitlines()[-1]) == []
+
+
+def test_idle_progress_only_writes_and_clears_its_line():
+    import io
+
+    from wsguide.commands.probe import IdleProgress
+
+    stream = io.StringIO()
+    progress = IdleProgress(stream)
+    progress(0, 70)
+    progress(12.4, 70)
+    progress(-1, 70)
+    assert stream.getvalue() == ("\ridle: 0 s of 70 s, still open\ridle: 12 s of 70 s, still open"
+                                 "\r\x1b[K")
