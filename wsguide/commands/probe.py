@@ -104,7 +104,12 @@ def run(args: argparse.Namespace) -> int:
     from ..probe.stages import run as run_probe
 
     progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
-    result = run_probe(target, opts, progress)
+    try:
+        result = run_probe(target, opts, progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress(-1, args.idle)  # clear the progress line before "interrupted"
+        raise
     ranking = rank(result.evidence, args.top, args.kb) if not result.ok else rank([], args.top)
     if args.json:
         import json

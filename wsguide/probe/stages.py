@@ -78,6 +78,11 @@ async def probe(target: Target, opts: Options, progress: Progress | None = None)
     try:
         await run.all(uri, ctx)
         run.result.ok, run.result.stage = True, "done"
+    except OSError as exc:  # anything the stages did not expect still ends as a failed stage
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        failed = _Failed(run.stage, f"{run.stage} failed: {reason}", [])
+        run.stages.append(StageResult(run.stage, False, time.monotonic() - run.stage_t0, failed.detail))
+        run.result.stage, run.result.detail = run.stage, failed.detail
     except _Failed as failed:
         run.stages.append(StageResult(failed.stage, False, time.monotonic() - run.stage_t0,
                                       failed.stage_detail))
@@ -96,6 +101,7 @@ class _Run:
         self.result = ProbeResult(url=target.url)
         self.stages: list[StageResult] = []
         self.t0 = self.stage_t0 = time.monotonic()
+        self.stage = "dns"
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.proto: ClientProtocol | None = None
@@ -106,8 +112,8 @@ class _Run:
 
     # -- bookkeeping ---------------------------------------------------------------------
 
-    def begin(self) -> None:
-        self.stage_t0 = time.monotonic()
+    def begin(self, stage: str) -> None:
+        self.stage, self.stage_t0 = stage, time.monotonic()
 
     def passed(self, stage: str, detail: str, skipped: bool = False) -> None:
         self.stages.append(StageResult(stage, True, time.monotonic() - self.stage_t0, detail, skipped))
@@ -129,7 +135,7 @@ class _Run:
     # -- dns -----------------------------------------------------------------------------
 
     async def dns(self) -> list[tuple]:
-        self.begin()
+        self.begin("dns")
         host, timeout = self.target.host, self.opts.timeout
         loop = asyncio.get_running_loop()
         try:
@@ -153,7 +159,7 @@ class _Run:
     # -- tcp -----------------------------------------------------------------------------
 
     async def tcp(self, infos: list[tuple]) -> None:
-        self.begin()
+        self.begin("tcp")
         loop = asyncio.get_running_loop()
         lines, details = [], []
         for family, kind, proto, _name, sockaddr in infos:
@@ -187,7 +193,7 @@ class _Run:
     # -- tls -----------------------------------------------------------------------------
 
     async def tls(self, ctx: ssl.SSLContext | None) -> None:
-        self.begin()
+        self.begin("tls")
         if ctx is None:
             self.passed("tls", "not used (ws://)", skipped=True)
             return
@@ -253,7 +259,7 @@ class _Run:
     # -- handshake -------------------------------------------------------------------------
 
     async def handshake(self, uri) -> None:
-        self.begin()
+        self.begin("handshake")
         proto = self.proto = ClientProtocol(
             uri, origin=Origin(self.opts.origin) if self.opts.origin else None, max_size=MAX_MESSAGE)
         request = proto.connect()
@@ -354,7 +360,7 @@ class _Run:
                 raise _Closed
 
     async def message(self) -> None:
-        self.begin()
+        self.begin("message")
         assert self.proto is not None
         token = os.urandom(6).hex()
         text = f"wsguide probe {token}"
@@ -399,7 +405,7 @@ class _Run:
     # -- idle ------------------------------------------------------------------------------
 
     async def idle(self) -> None:
-        self.begin()
+        self.begin("idle")
         want = self.opts.idle
         if want <= 0:
             self.passed("idle", "not tested (--idle 0)", skipped=True)
@@ -442,7 +448,7 @@ class _Run:
     # -- done ------------------------------------------------------------------------------
 
     async def done(self) -> None:
-        self.begin()
+        self.begin("done")
         assert self.proto is not None
         self.proto.send_close(1000, "wsguide probe done")
         self.flush()
