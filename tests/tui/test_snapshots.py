@@ -60,3 +60,13 @@ class TestOutput:
 
     def test_light_theme(self, snap_compare, make_app):
         assert snap_compare(make_app(theme="textual-light"), terminal_size=SIZE)
+
+    def test_config_form_with_tls(self, snap_compare, make_app):
+        """The generic form from home with TLS ticked: the certificate and key appear."""
+        async def run_before(pilot) -> None:
+            await pilot.press("g")
+            pilot.app.screen.query_one("#field-tls").focus()
+            await pilot.press("space")
+            await pilot.pause()
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
