@@ -16,6 +16,8 @@ Kinds:
   sio        python-socketio server (polling first, then upgrade); keeps sessions in memory
   tls-ws     ws-echo behind TLS with the lab's trustme certificate
   none       nothing listens (the harness starts no process)
+  dns        (lab `dns: true`) a UDP DNS server: every A query gets 127.0.0.1 (TTL 10), any
+             other type an empty answer; it logs each query as "dns query NAME TYPE"
 """
 
 from __future__ import annotations
@@ -210,6 +212,35 @@ async def sio(args, opts, log: Log) -> None:
     await asyncio.Event().wait()
 
 
+async def dns(args, opts, log: Log) -> None:
+    import struct
+
+    class Proto(asyncio.DatagramProtocol):
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def datagram_received(self, data, addr):
+            qid, _flags, qd = struct.unpack(">HHH", data[:6])
+            i, labels = 12, []
+            while data[i]:
+                labels.append(data[i + 1:i + 1 + data[i]].decode())
+                i += 1 + data[i]
+            qtype = struct.unpack(">H", data[i + 1:i + 3])[0]
+            question = data[12:i + 5]
+            name = ".".join(labels)
+            print(f"dns query {name} {dict([(1, 'A'), (28, 'AAAA')]).get(qtype, qtype)}",
+                  flush=True)
+            answer = b""
+            if qtype == 1:
+                answer = struct.pack(">HHHLH", 0xC00C, 1, 1, 10, 4) + bytes([127, 0, 0, 1])
+            head = struct.pack(">HHHHHH", qid, 0x8180, 1, 1 if answer else 0, 0, 0)
+            self.transport.sendto(head + question + answer, addr)
+
+    loop = asyncio.get_running_loop()
+    await loop.create_datagram_endpoint(Proto, local_addr=("127.0.0.1", args.port))
+    await asyncio.Event().wait()
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("kind")
@@ -234,6 +265,8 @@ def main() -> None:
         asyncio.run(sink(args, opts, log))
     elif args.kind == "sio":
         asyncio.run(sio(args, opts, log))
+    elif args.kind == "dns":
+        asyncio.run(dns(args, opts, log))
     else:
         sys.exit(f"unknown backend kind {args.kind!r}")
 

@@ -137,6 +137,30 @@ def parse_backend(spec: str) -> tuple[str, dict[str, str]]:
     return kind, opts
 
 
+def udp_free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_dns(port: int, proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Until the lab DNS server answers a query for lab.test."""
+    query = (b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+             b"\x03lab\x04test\x00\x00\x01\x00\x01")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LabError(f"dns server exited with {proc.returncode}")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(0.2)
+            s.sendto(query, ("127.0.0.1", port))
+            with contextlib.suppress(OSError):
+                if s.recv(512)[:2] == b"\x12\x34":
+                    return
+        await asyncio.sleep(0.05)
+    raise LabError(f"dns server did not answer on 127.0.0.1:{port} within {timeout}s")
+
+
 async def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -225,12 +249,14 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         count = int(bopts.pop("count", "1"))
         ports = [free_port() for _ in range(count)]
         port, port2, front_port = free_port(), free_port(), free_port()
+        dns_port = udp_free_port()
         certs = certificates(workdir)
         scheme = "https" if kind in TLS_BACKENDS or bopts.get("tls") else "http"
         values: dict[str, Any] = {
             "port": port, "listen": f"127.0.0.1:{port}", "port2": port2,
             "listen2": f"127.0.0.1:{port2}", "prefix": str(prefix),
             "front_port": front_port, "front_listen": f"127.0.0.1:{front_port}",
+            "dns": f"127.0.0.1:{dns_port}",
             "backend": f"127.0.0.1:{ports[0]}", "backend_port": ports[0],
             "upstream": f"{scheme}://127.0.0.1:{ports[0]}", **certs,
         }
@@ -283,6 +309,13 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
                 procs.add(f"backend b{i}", proc)
                 procs.ports.append(bport)
                 started.append((bport, proc))
+        if lab.get("dns"):  # a DNS server for `resolver {{ dns }}`
+            dproc = subprocess.Popen([sys.executable, str(HERE / "backends.py"), "dns",
+                                      "--port", str(dns_port), "--log", str(blog)],
+                                     stdout=bout, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+            procs.add("dns", dproc)
+            await wait_dns(dns_port, dproc)
         proc = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         procs.add("nginx", proc)

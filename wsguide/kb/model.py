@@ -238,6 +238,8 @@ LAB = Obj(
         "skip_reason": F(Str(), doc="Why this lab cannot run everywhere (it is skipped)."),
         "front": F(Str(), doc="http{} body of a second nginx in front (a load balancer) listening "
                               "on {{ front_listen }}; the client then connects to it."),
+        "dns": F(Bool(), doc="Start a DNS server answering 127.0.0.1 for every name, at {{ dns }} "
+                             "(for `resolver {{ dns }}`)."),
         "requires": F(ListOf(Enum(LAB_REQUIREMENTS)),
                       doc="What the machine must have; the lab is skipped without it (ipv6: ::1)."),
     },
@@ -250,7 +252,7 @@ SEVERITIES = ("error", "warning", "info")
 AUDIT_CHECKS = ("slash-redirect", "client-path-redirected", "undefined-variable")
 """Named checks for what the condition language cannot say (wsguide/audit/checks.py)."""
 AUDIT_KINDS = ("present", "missing", "duration", "size", "number", "path", "parent", "maps", "follow",
-               "nginx", "complete", "check", "any", "not")
+               "nginx", "complete", "check", "any", "all", "not")
 """Each condition has exactly one of these keys; the others are its modifiers."""
 AUDIT_FROM = ("effective", "here", "enclosing", "inside", "anywhere")
 AUDIT_PLACEHOLDERS = ("location", "directive", "value", "upstream", "server", "ws_path")
@@ -293,6 +295,7 @@ AUDIT_CONDITION = Obj(
         "complete": F(Bool(), doc="true: only when the input is a whole nginx.conf (main context seen)."),
         "check": F(Enum(AUDIT_CHECKS), doc="A named check in wsguide/audit/checks.py."),
         "any": F(ListOf(_condition, min_items=2), doc="At least one of these conditions holds."),
+        "all": F(ListOf(_condition, min_items=2), doc="All of these hold (to group conditions inside any)."),
         "not": F(_condition, doc="This condition does not hold."),
         "args": F(regex_list, doc="Regexes for the first arguments, in order (each must match its whole argument)."),
         "any_arg": F(Str(), doc="Regex that some argument of the instance matches (listen ... ssl)."),
