@@ -31,7 +31,9 @@ FULL = """proxy_http_version 1.1;
 SITES = {
     "healthy": """
         location /ws { proxy_pass http://{backend}; {full} }
-        location /chat/ { proxy_pass http://{backend}; {full} }""",
+        location /chat/ { proxy_pass http://{backend}; {full} }
+        location = /hangup { return 444; }
+        location = /page { return 200 "hello from a plain page\\n"; }""",
     "no-headers": """
         location /ws { proxy_pass http://{backend}; proxy_http_version 1.1; }""",
     "backend-down": """

@@ -78,6 +78,20 @@ def test_trailing_slash_redirect(lab):
     assert ids(doc)[0] == "path-mismatch", ids(doc)
 
 
+def test_plain_page_answers_200_without_upgrade(lab):
+    rc, doc = probe(lab.url("healthy", "/page"))
+    assert (rc, doc["stage"], doc["status"]) == (1, "handshake", 200), doc
+    assert "wsguide probe: response lacks Upgrade: websocket (HTTP 200)" in doc["evidence"]
+    assert "hello from a plain page" in doc["evidence"]  # the body's first line, verbatim
+    assert ids(doc)[0] == "backend-not-websocket", ids(doc)
+
+
+def test_closed_without_a_response(lab):
+    rc, doc = probe(lab.url("healthy", "/hangup"))  # nginx `return 444`
+    assert (rc, doc["stage"], doc["status"]) == (1, "handshake", None), doc
+    assert doc["evidence"] == ["wsguide probe: connection closed before a handshake response"]
+
+
 def test_origin_is_sent_with_origin(lab):
     rc, doc = probe(lab.url("origin-check"))
     assert (rc, doc["stage"], doc["status"]) == (1, "handshake", 403), doc
