@@ -78,6 +78,8 @@ async def probe(target: Target, opts: Options, progress: Progress | None = None)
     try:
         await run.all(uri, ctx)
         run.result.ok, run.result.stage = True, "done"
+        run.result.detail = "; ".join(s.detail for s in run.stages
+                                      if s.stage in ("handshake", "message", "idle", "done"))
     except OSError as exc:  # anything the stages did not expect still ends as a failed stage
         reason = exc.strerror or str(exc) or type(exc).__name__
         failed = _Failed(run.stage, f"{run.stage} failed: {reason}", [])
