@@ -506,3 +506,15 @@ async def test_the_result_footer_fits_80_columns(make_app):
         shown = [b for b in app.screen.active_bindings.values() if b.binding.show]
         width = sum(len(b.binding.key_display or b.binding.key) + len(b.binding.description) + 2 for b in shown)
         assert width + len("^p palette") + 2 <= SIZE[0], [b.binding.description for b in shown]
+
+
+async def test_palette_config_on_the_diagnosis_is_the_causes_fix(make_app):
+    app = make_app(paste=TIMEOUT_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Generate a config")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfigScreen) and app.screen.cause == "proxy-read-timeout"

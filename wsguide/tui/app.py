@@ -185,7 +185,9 @@ class WsguideApp(App[int]):
         yield SystemCommand("Paste what you see", "Diagnose an error message or log lines", self.action_paste)
         yield SystemCommand("Answer questions", "Diagnose by answering a few questions", self.action_questions)
         yield SystemCommand("Show the diagnosis", "The most likely cause, in full", self.action_result)
-        yield SystemCommand("Generate a config", "A tested nginx config for WebSockets", self.action_config)
+        # On a cause (the diagnosis, a browsed entry) the config is that cause's fix; elsewhere generic.
+        yield SystemCommand("Generate a config", "A tested nginx config for WebSockets",
+                            getattr(screen, "action_config", self.action_config))
         yield SystemCommand("Verification checklist", "How to check the fix works", self.action_verify)
         yield SystemCommand("Export the session as a runbook", "Markdown: evidence, cause, config, checks",
                             self.action_export)

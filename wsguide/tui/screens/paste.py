@@ -50,8 +50,8 @@ class PasteScreen(WizardScreen):
     def on_paste(self, event: events.Paste) -> None:
         # The text area has inserted the pasted text by now (the event bubbles up from it):
         # diagnose it straight away, so the ranking moves as evidence arrives.
-        if self.wsapp.wizard is not None and event.text.strip():
-            self.call_after_refresh(self.action_diagnose)
+        if event.text.strip():
+            self.call_after_refresh(self.action_diagnose)  # waits for the knowledge base if need be
 
     @on(Button.Pressed, "#diagnose")
     def action_diagnose(self) -> None:
