@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,9 +107,13 @@ def load_rules(extra: list[str] | None = None) -> dict[str, Any]:
 # -- running ----------------------------------------------------------------------------------
 
 
-class _Fields(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(text: str, fields: dict[str, str]) -> str:
+    """Replace {location}, {directive} ... and leave every other brace alone (nginx text is full
+    of them)."""
+    return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), " ".join(text.split()))
 
 
 def audit_configs(configs: list[Config], rules: dict[str, Any], options: Options) -> AuditResult:
@@ -149,7 +154,7 @@ def _finding(cid: str, cause: dict[str, Any], rule: dict[str, Any], node: Any, s
              ev: Evaluator) -> Finding:
     first = state.anchor or (state.found[0] if state.found else None)
     server = node if node.name == "server" else node.enclosing("server")
-    fields = _Fields(
+    fields = dict(
         location=node.label(),
         directive=first.directive if first else "",
         value=first.value if first else "",
@@ -165,8 +170,8 @@ def _finding(cid: str, cause: dict[str, Any], rule: dict[str, Any], node: Any, s
         file=at.file,
         line=at.line,
         location=location.label() if location is not None else node.label(),
-        message=" ".join(rule["message"].split()).format_map(fields),
-        fix=" ".join(rule.get("fix", cause["fix"]).split()).format_map(fields),
+        message=fill(rule["message"], fields),
+        fix=fill(rule.get("fix", cause["fix"]), fields),
         rule=rule["id"],
         strength=rule.get("weight", DEFAULT_WEIGHT[rule["severity"]]),
     )

@@ -192,7 +192,16 @@ class Evaluator:
                 self._record(state, cond, match)
             return match is not None
         if "any" in cond:
-            return any(self.holds(c, node, state) for c in cond["any"])
+            for branch in cond["any"]:
+                scratch = State()  # a branch that fails must not leave its matches behind
+                if self.holds(branch, node, scratch):
+                    state.found += scratch.found
+                    state.anchor = state.anchor or scratch.anchor
+                    state.upstream = scratch.upstream or state.upstream
+                    return True
+            return False
+        if "all" in cond:
+            return self.holds_all(cond["all"], node, state)
         if "not" in cond:
             return not self.holds(cond["not"], node, State())
         raise ValueError(f"unknown condition {cond!r}")  # the model rules this out

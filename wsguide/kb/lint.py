@@ -73,8 +73,6 @@ _MODIFIERS = {
 
 def _lint_audit(cid: str, audit: dict[str, Any], add: Any) -> None:
     """Audit rules: ids, regexes, which modifiers go with which condition, thresholds, placeholders."""
-    import string
-
     from .model import AUDIT_KINDS, AUDIT_PLACEHOLDERS
 
     seen: set[str] = set()
@@ -84,14 +82,7 @@ def _lint_audit(cid: str, audit: dict[str, Any], add: Any) -> None:
             add(cid, f"{where}.id", f"duplicate rule id {rule['id']!r}")
         seen.add(rule["id"])
         for key in ("message", "fix"):
-            if key not in rule:
-                continue
-            try:
-                names = {n for _, n, _, _ in string.Formatter().parse(rule[key]) if n is not None}
-            except ValueError as exc:
-                add(cid, f"{where}.{key}", f"bad placeholder: {exc} (write {{{{ and }}}} for braces)")
-                continue
-            for name in sorted(names - set(AUDIT_PLACEHOLDERS)):
+            for name in sorted(set(re.findall(r"\{([a-z_]+)\}", rule.get(key, ""))) - set(AUDIT_PLACEHOLDERS)):
                 add(cid, f"{where}.{key}", f"unknown placeholder {{{name}}} "
                                            f"(placeholders: {', '.join(AUDIT_PLACEHOLDERS)})")
 
@@ -125,8 +116,8 @@ def _lint_audit(cid: str, audit: dict[str, Any], add: Any) -> None:
                     if scope not in ("location", "ws-location"):
                         add(cid, here, "follow starts from a location: use it in a location or ws-location rule")
                     walk(cond.get("when", []), f"{here}.when", cond["follow"])
-                if kind == "any":
-                    walk(cond["any"], f"{here}.any", followed)
+                if kind in ("any", "all"):
+                    walk(cond[kind], f"{here}.{kind}", followed)
                 if kind == "not":
                     walk([cond["not"]], f"{here}.not", followed)
 
