@@ -518,3 +518,34 @@ async def test_palette_config_on_the_diagnosis_is_the_causes_fix(make_app):
         command.callback()
         await pilot.pause()
         assert isinstance(app.screen, ConfigScreen) and app.screen.cause == "proxy-read-timeout"
+
+
+async def test_pasting_on_home_and_again_after_a_diagnosis(make_app):
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(events.Paste("WebSocket is closed with code 1006"))  # on the first screen
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PasteScreen) and len(app.wizard.session.pastes) == 1
+        assert app.screen.focused is app.screen.query_one("#continue")
+        app.post_message(events.Paste(TIMEOUT_LINE))  # the focus is on Next now, not the text box
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.wizard.session.pastes) == 2 and app.wizard.top == "proxy-read-timeout"
+
+
+async def test_paste_screen_opens_before_the_kb_is_read():
+    from wsguide.tui.app import WsguideApp
+
+    app = WsguideApp()  # reads the mini KB in a worker
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, PasteScreen)
+        app.screen.query_one("#paste-text", TextArea).text = TIMEOUT_LINE
+        await pilot.press("ctrl+d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.wizard is not None and len(app.wizard.session.pastes) == 1

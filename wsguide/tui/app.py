@@ -127,8 +127,9 @@ class WsguideApp(App[int]):
 
     # Screens other than home are imported on first use (see screens/__init__.py).
 
-    def action_paste(self) -> None:
-        self._open(lambda: screens.PasteScreen())
+    def action_paste(self, text: str | None = None) -> None:
+        # At once, even before the knowledge base is read: the paste screen diagnoses when it is.
+        self.push_screen(screens.PasteScreen(initial=text))
 
     def action_questions(self) -> None:
         self._open(lambda: screens.QuestionScreen())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
@@ -45,6 +45,11 @@ class HomeScreen(WizardScreen):
             f"{self.wsapp.kb_status}\nEsc goes back, ctrl+p lists every command, ctrl+t switches light/dark, "
             "ctrl+q quits.")
         self.update_ranking()
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Pasting straight onto the first screen is what its text invites: diagnose that.
+        if event.text.strip():
+            self.wsapp.action_paste(event.text)
 
     @on(OptionList.OptionSelected, "#menu")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

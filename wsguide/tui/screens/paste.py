@@ -50,8 +50,13 @@ class PasteScreen(WizardScreen):
     def on_paste(self, event: events.Paste) -> None:
         # The text area has inserted the pasted text by now (the event bubbles up from it):
         # diagnose it straight away, so the ranking moves as evidence arrives.
-        if event.text.strip():
-            self.call_after_refresh(self.action_diagnose)  # waits for the knowledge base if need be
+        if not event.text.strip():
+            return
+        area = self.query_one("#paste-text", TextArea)
+        if self.focused is not area:
+            # Pasted with a button focused (after the last diagnosis): it is evidence all the same.
+            area.insert(event.text)
+        self.call_after_refresh(self.action_diagnose)  # waits for the knowledge base if need be
 
     @on(Button.Pressed, "#diagnose")
     def action_diagnose(self) -> None:
