@@ -152,6 +152,7 @@ class _Reader:
             raise ConfigError(shown, 1, "binary file, not an nginx config")
         # Not UTF-8 is fine: nginx reads bytes; crossplane replaces undecodable bytes, which only
         # changes text nobody matches on (comments, strings).
+        _check_terminators(path, shown)
         payload = crossplane.parse(str(path), single=True, catch_errors=False, check_ctx=False,
                                    check_args=False, comments=False)
         if payload["errors"]:
@@ -191,6 +192,32 @@ class _Reader:
                 continue
             stmts = self.read(inc)
             self.build(stmts, inc, parent, bases, (*stack, str(inc)))
+
+
+def _check_terminators(path: Path, shown: str) -> None:
+    """nginx refuses `listen 80 }` (a directive cut off by a brace) and a file ending inside a
+    directive; crossplane accepts both when argument checks are off (they are: its directive
+    table lags behind nginx, and a stale one would reject valid configs)."""
+    import crossplane
+    from crossplane.errors import NgxParserBaseException
+
+    in_statement = False
+    line = 1
+    try:
+        for token, line, quoted in crossplane.lex(str(path)):
+            if not quoted and token.startswith("#"):
+                continue
+            if not quoted and token in (";", "{"):
+                in_statement = False
+            elif not quoted and token == "}":
+                if in_statement:
+                    raise ConfigError(shown, line, 'unexpected "}"')
+            else:
+                in_statement = True
+    except NgxParserBaseException:
+        return  # crossplane.parse reports it, with its own wording
+    if in_statement:
+        raise ConfigError(shown, line, 'unexpected end of file, expecting ";" or "}"')
 
 
 def resolve_include(pattern: str, bases: list[Path]) -> list[Path] | None:

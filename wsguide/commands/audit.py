@@ -15,11 +15,13 @@ EXAMPLES = """examples:
   sudo nginx -T 2>/dev/null | wsguide audit - the config nginx really loaded
   wsguide audit --json nginx.conf | jq -r '.findings[].cause'
   wsguide audit --sarif nginx.conf > wsguide.sarif    for code scanning in CI
+  wsguide audit --severity warning nginx.conf          errors and warnings only
 
 A WebSocket location is one with proxy_pass that sets the Upgrade header, or whose path names
 ws, socket, socket.io, cable or hub, or that serves a --ws-path.
 
-exit status: 0 no findings, 1 findings, 2 unusable input (missing file, syntax error)."""
+exit status: 0 no findings (at --severity), 1 findings, 2 unusable input (missing file,
+syntax error, binary file)."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,6 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable findings")
     fmt.add_argument("--sarif", action="store_true", help="SARIF 2.1.0 (rule id = cause id)")
+    p.add_argument("--severity", choices=("error", "warning", "info"), default="info",
+                   help="report findings of this severity and worse (default info: all)")
     p.add_argument("--ws-path", action="append", default=[], metavar="PATH", type=_path,
                    help="a path clients open for WebSockets (repeatable)")
     p.add_argument("--nginx-version", metavar="X.Y.Z", type=_version,
@@ -69,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)  # `file:line: message`, as compilers print it
         return exit_codes.USAGE
+    if args.severity != "info":
+        from ..audit.audit import SEVERITY_ORDER
+
+        result.findings = [f for f in result.findings
+                           if SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[args.severity]]
     for note in result.notes:
         print(f"wsguide: note: {note}", file=sys.stderr)
     if args.json or args.sarif:

@@ -27,6 +27,16 @@ RISK_PRIOR_FACTOR = 0.3   # risks (h2c, hidden log lines) are rarely why somethi
 SETTLED_PROBABILITY = 0.85
 MIN_GAIN_BITS = 0.05
 IN_PLAY_SHARE = 0.01      # causes below this share of the top score no longer count
+QUOTE_LIMIT = 160         # characters of a pasted line quoted in an explanation
+
+
+def clip_quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A pasted line shortened for quoting: cut at a word boundary, marked with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
 
 
 @dataclass
@@ -59,6 +69,9 @@ class Session:
     inferred: dict[str, str] = field(default_factory=dict)
     """question id -> answer id that pasted text gave (answers' `detect:` patterns); a user's own
     answer to the same question overrides it"""
+    findings: list[Any] = field(default_factory=list)
+    """Static findings (wsguide.audit.Finding: .cause, .strength, .file, .line, .message), taken
+    as evidence the way pasted text is"""
 
     def __post_init__(self) -> None:
         self.graph = G.build(self.kb)
@@ -108,6 +121,11 @@ class Session:
         self._infer_answers()
         return pasted
 
+    def add_findings(self, findings: list[Any]) -> None:
+        """Take audit findings as evidence: each adds PASTE_LOG_ODDS x its strength to its cause
+        (the best finding per cause counts, as the best lookup hit does)."""
+        self.findings.extend(findings)
+
     def _infer_answers(self) -> None:
         """Answers that the pasted lines state outright (a status code, a close code, a log line)."""
         found: dict[str, set[str]] = {}
@@ -136,6 +154,8 @@ class Session:
         for pasted in self.pastes:
             for hit in pasted.hits:
                 best[hit.id] = max(best.get(hit.id, 0.0), hit.score)
+        for f in self.findings:
+            best[f.cause] = max(best.get(f.cause, 0.0), f.strength)
         return {cid: PASTE_LOG_ODDS * s for cid, s in best.items()}
 
     def effective_answers(self) -> dict[str, str]:
@@ -172,6 +192,8 @@ class Session:
             for hit in pasted.hits:
                 if hit.id == cid:
                     ev += [e.as_dict() for e in hit.evidence[:3]]
+        ev += [{"text": f"{f.file}:{f.line}: {f.message}", "file": f.file, "line": f.line}
+               for f in self.findings if f.cause == cid][:3]
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(cid, 0.0)
             if w:
@@ -179,6 +201,11 @@ class Session:
                 ev.append({"question": qid, "answer": aid, "weight": w,
                            "text": f"{self.kb.questions[qid]['ask']} -> {self._label(qid, aid)}{how}"})
         return ev
+
+    def _name(self, cid: str) -> str:
+        """A cause as people read it: its title, with the id to look it up by."""
+        title = str(self.kb.causes[cid].get("title", "")).strip()
+        return f"{title} ({cid})" if title else cid
 
     def _label(self, qid: str, aid: str) -> str:
         return next(x["label"] for x in self.kb.questions[qid]["answers"] if x["id"] == aid)
@@ -260,11 +287,11 @@ class Session:
         if not ranked:
             return "The knowledge base is empty."
         lead = ranked[0]
-        lines = [f"{lead.id} leads with {lead.score:.0%}."]
+        lines = [f"{self._name(lead.id)} leads with {lead.score:.0%}."]
         for pasted in self.pastes:
             for hit in pasted.hits:
                 if hit.id == lead.id and hit.evidence:
-                    lines.append(f"Your paste matched: \"{hit.evidence[0].text[:160]}\".")
+                    lines.append(f"Your paste matched: \"{clip_quote(hit.evidence[0].text)}\".")
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(lead.id, 0.0)
             if w > 0:
@@ -278,10 +305,10 @@ class Session:
                 if self._likelihood(qid, aid, lead.id) > self._likelihood(qid, aid, second.id) * 1.5
             ]
             if against:
-                lines.append(f"Against the runner-up {second.id} ({second.score:.0%}): "
+                lines.append(f"Against the runner-up, {self._name(second.id)} ({second.score:.0%}): "
                              + ", ".join(against) + ".")
             else:
-                lines.append(f"The runner-up is {second.id} ({second.score:.0%}); nothing asked yet "
+                lines.append(f"The runner-up is {self._name(second.id)} ({second.score:.0%}); nothing asked yet "
                              "tells them apart.")
         if not self.answers and not self.pastes:
             lines.append("No answers or pasted text yet: this is only how common each cause is.")

@@ -3,8 +3,6 @@ then the fix, wrapped to 80 columns (the `file:line:` prefix stays whole so edit
 
 from __future__ import annotations
 
-import textwrap
-
 from ..audit import AuditResult
 from .style import Style
 
@@ -14,8 +12,20 @@ COLOURS = {"error": ("red", "bold"), "warning": ("yellow",), "info": ("cyan",)}
 
 
 def _wrap(text: str, first: str, indent: str = INDENT) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=False) or [first]
+    """Greedy wrap to WIDTH; the first line always holds `first` and at least one word, so
+    `file:line: severity:` stays on one line (editors link it) even for a long path."""
+    lines: list[str] = []
+    line, empty = first, True
+    for word in text.split():
+        if empty:
+            line, empty = line + word, False
+        elif len(line) + 1 + len(word) <= WIDTH:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = indent + word
+    lines.append(line)
+    return lines
 
 
 def render(result: AuditResult, style: Style) -> str:
@@ -28,12 +38,12 @@ def render(result: AuditResult, style: Style) -> str:
             out.append(style(f.file, "bold"))
             current = f.file
         head = f"{f.file}:{f.line}: {f.severity}: "
-        lines = _wrap(f"{head}{f.message} [{f.cause}]", "")
+        lines = _wrap(f"{f.message} [{f.cause}]", head)
         # colour after wrapping: escape codes must not count towards the width
         lines[0] = lines[0].replace(f"{f.severity}:", style(f"{f.severity}:", *COLOURS[f.severity]), 1)
         lines[-1] = lines[-1].replace(f"[{f.cause}]", style(f"[{f.cause}]", "dim"))
         out += lines
-        out += [style(line, "green") for line in _wrap(f"fix: {f.fix}", INDENT, INDENT + "     ")]
+        out += [style(line, "green") for line in _wrap(f.fix, INDENT + "fix: ", INDENT + "     ")]
     if result.findings:
         out.append("")
     out.append(style(summary(result), "dim"))
