@@ -111,12 +111,24 @@ def test_strong_paste_settles_the_question_it_answers(kb):
     assert "Your paste matched" in s.explain()
 
 
+def test_explain_quotes_a_long_line_cut_at_a_word(kb):
+    s = Session(kb)
+    line = ("2025/03/14 [info] 1#1: *2 upstream timed out (110: x) while proxying upgraded connection, "
+            "client: 10.0.0.1, server: live.example.com, request: GET /ws HTTP/1.1, "
+            "upstream: http://10.0.0.2:8000/ws, host: live.example.com")
+    s.paste(line)
+    quote = s.explain().split('Your paste matched: "', 1)[1].split('"', 1)[0]
+    assert quote.endswith("…") and len(quote) <= 161
+    assert line.startswith(quote[:-1])
+    assert line[len(quote) - 1] == " "  # cut between words, not inside one
+
+
 def test_explain_names_evidence_against_the_runner_up(kb):
     s = Session(kb)
     s.answer("drop-interval", "about-100s")
     s.answer("in-front", "cloudflare")
     text = s.explain()
-    assert text.startswith("cdn-timeout leads")
+    assert text.startswith(f"{kb.causes['cdn-timeout']['title']} (cdn-timeout) leads")
     assert "Against the runner-up" in text
 
 

@@ -382,11 +382,13 @@ def _verify_for(kb: KB, cid: str) -> list[dict[str, str]]:
 def _explanation(session: _Session, scrub: Callable[[str], str]) -> str:
     """session.explain(), redacted. It quotes pasted lines clipped to a length, and a clipped
     address ("live.exa") no longer looks like one, so the quotes are swapped for whole redacted lines first."""
+    from ..engine.session import clip_quote
+
     text = session.explain()
     for pasted in session.pastes:
         for hit in pasted.hits:
             for ev in hit.evidence:
-                for clip in (ev.text, ev.text[:160]):
+                for clip in (ev.text, clip_quote(ev.text)):
                     if clip and clip in text:
                         text = text.replace(clip, scrub(ev.text))
                         break
