@@ -127,9 +127,28 @@ def audit_configs(configs: list[Config], rules: dict[str, Any], options: Options
         files += [f for f in config.files if f not in files]
         notes += config.notes
         findings += _run(ev, rules)
+    findings = _merge(findings)
     order = {f: i for i, f in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.file, len(order)), f.line, SEVERITY_ORDER[f.severity], f.cause))
     return AuditResult(findings, files, notes, ws, rules["causes"])
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per directive at fault: a map, an included snippet or a server-level line
+    shared by 40 locations is reported once, saying how many more blocks it affects."""
+    groups: dict[tuple[str, str, str, int], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.cause, f.rule, f.file, f.line), []).append(f)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) > 1:
+            others = sorted({g.location for g in group[1:]} - {first.location})
+            where = f": {', '.join(others[:3])}{', ...' if len(others) > 3 else ''}" if others else ""
+            n = len(group) - 1
+            first.message += f" (The same applies to {n} more block{'s' if n > 1 else ''}{where}.)"
+        out.append(first)
+    return out
 
 
 def _run(ev: Evaluator, rules: dict[str, Any]) -> list[Finding]:

@@ -84,8 +84,12 @@ _DEFINES_LAST = {"map": 1, "split_clients": 1, "set": 0, "perl_set": 0, "js_set"
 
 def _defined(ev: Evaluator) -> set[str]:
     """Variables the config defines: map, geo, set, split_clients, *_set, named regex captures."""
+    cached = ev.memo.get("defined")
+    if cached is not None:
+        return cached
     out: set[str] = set()
-    for n in ev.config.root.walk():
+    ev.memo["defined"] = out
+    for n in ev.config.nodes:
         if n.name == "geo" and n.args:
             out.add(n.args[-1].lstrip("$").lower())
         elif n.name in _DEFINES_LAST and len(n.args) > _DEFINES_LAST[n.name]:

@@ -13,6 +13,7 @@ Unusable input raises `ConfigError` (`file:line: message`); nothing here prints.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 from dataclasses import dataclass, field
@@ -109,14 +110,19 @@ class Config:
     maps: dict[str, Node] = field(default_factory=dict)
     """map{} blocks by the variable they define (without `$`)."""
 
+    nodes: list[Node] = field(default_factory=list)
+    """Every node, depth first in file order (rules walk this, not the tree)."""
+
     def index(self) -> None:
-        for n in self.root.walk():
+        self.nodes = list(self.root.walk())
+        for n in self.nodes:
             if n.name == "upstream" and n.args and n.block is not None:
                 self.upstreams.setdefault(n.args[0].lower(), n)
             elif n.name == "map" and len(n.args) >= 2 and n.block is not None:
                 self.maps.setdefault(n.args[1].lstrip("$").lower(), n)
 
 
+@functools.lru_cache(maxsize=4096)
 def display(path: Path | str) -> str:
     """A path as findings print it: relative to the working directory when below it."""
     p = Path(path)
@@ -223,14 +229,16 @@ def _check_terminators(path: Path, shown: str) -> None:
 def resolve_include(pattern: str, bases: list[Path]) -> list[Path] | None:
     """Files an include names; [] for a glob that matches nothing (nginx accepts that), None when
     a plain file name is missing. Relative names are tried against each base directory (nginx:
-    the directory of nginx.conf); absolute ones under /etc/nginx and the like also below the
+    the directory of nginx.conf); absolute ones under /etc/nginx and the like first below the
     bases, so a copy of a server's config finds its own includes."""
     candidates: list[str] = []
     if os.path.isabs(pattern):
-        candidates.append(pattern)
+        # A copy of a server's tree (./etc-nginx/nginx.conf) means its own conf.d, not this
+        # machine's /etc/nginx: the copy is tried first (for /etc/nginx itself both are one).
         for prefix in DEFAULT_CONF_DIRS:
             if pattern.startswith(prefix):
                 candidates += [str(b / pattern[len(prefix):]) for b in bases]
+        candidates.append(pattern)
     else:
         candidates += [str(b / pattern) for b in bases]
     magic = glob.has_magic(pattern)

@@ -107,11 +107,13 @@ class Evaluator:
         self.config = config
         self.options = options
         self._ws: dict[int, bool] = {}
+        self.memo: dict[str, Any] = {}
+        """Per-config facts that named checks compute once (defined variables ...)."""
 
     # blocks in scope
 
     def scope(self, name: str) -> list[Node]:
-        nodes = self.config.root.walk()
+        nodes = self.config.nodes
         if name == "ws-location":
             return [n for n in nodes if self.is_ws_location(n)]
         if name == "location":
@@ -241,7 +243,7 @@ class Evaluator:
             return [i for a in node.ancestors() for i in a.own(name)]
         if where == "inside":
             return [n for n in node.walk() if n.name == name and n is not node]
-        return [n for n in self.config.root.walk() if n.name == name]
+        return [n for n in self.config.nodes if n.name == name]
 
     def follow(self, node: Node, what: str, header: str) -> Node | None:
         if what == "upstream":
