@@ -170,3 +170,22 @@ def test_findings_are_sorted_by_file_then_line(audit_conf):
     keys = [(result.files.index(f.file), f.line) for f in result.findings]
     assert keys == sorted(keys)
     assert {"worker-connections", "ipv6-localhost-mismatch", "missing-upgrade-headers"} <= causes(result)
+
+
+def test_nginx_syntax_that_trips_naive_parsers(audit_conf):
+    conf = """
+server {
+    location /ws {  # the socket
+        if ($http_upgrade != "websocket") { return 426; }
+        add_header X-Test "a } b ; c" always;
+        content_by_lua_block {
+            ngx.say("}")
+        }
+        proxy_pass http://127.0.0.1:8000;
+        proxy_http_version 1.1;
+    }
+}
+"""
+    result = audit_conf(conf)
+    missing = [f for f in result.findings if f.cause == "missing-upgrade-headers"]
+    assert missing and missing[0].line == 3

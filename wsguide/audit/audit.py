@@ -157,7 +157,9 @@ def _run(ev: Evaluator, rules: dict[str, Any]) -> list[Finding]:
     for cid, cause in rules["causes"].items():
         reported: set[int] = set()
         for rule in cause["rules"]:
-            nodes = scopes.setdefault(rule["scope"], ev.scope(rule["scope"]))
+            if rule["scope"] not in scopes:
+                scopes[rule["scope"]] = ev.scope(rule["scope"])
+            nodes = scopes[rule["scope"]]
             for node in nodes:
                 if id(node) in reported:
                     continue  # the cause's first matching rule already named this block

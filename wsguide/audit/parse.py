@@ -1,7 +1,8 @@
 """Read nginx configs into one tree of `Node`s, with the file and line of every directive.
 
-crossplane does the lexing and block structure exactly as nginx does (quoting, escapes,
-`if (...)`, line numbers); this module resolves `include` itself so that it can:
+crossplane lexes exactly as nginx does (quoting, escapes, comments, line numbers); this module
+builds the statements (with nginx's own syntax errors) and resolves `include` itself so that
+it can:
 - find includes of a config copied off a server (`/etc/nginx/...` re-rooted at the copy),
 - skip a missing include with a note instead of giving up (nginx -t would refuse; an audit of
   the rest is still worth having),
@@ -50,10 +51,15 @@ class Node:
     block: list[Node] | None = None
     parent: Node | None = field(default=None, repr=False)
     virtual: bool = False
+    _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
 
     def own(self, name: str) -> list[Node]:
         """Directives of this name directly in this block (includes already inlined)."""
-        return [n for n in self.block or () if n.name == name]
+        if self._by_name is None:
+            self._by_name = {}
+            for n in self.block or ():
+                self._by_name.setdefault(n.name, []).append(n)
+        return self._by_name.get(name, [])
 
     def walk(self):
         """This node and every node below it, depth first, in file order."""
@@ -139,8 +145,9 @@ class _Reader:
         self._parsed: dict[str, list[dict]] = {}
 
     def read(self, path: Path, stack: tuple[str, ...] = ()) -> list[dict]:
-        """crossplane's statements of one file (no includes followed)."""
+        """The statements of one file (no includes followed)."""
         import crossplane  # deferred: only audit pays for it
+        import crossplane.errors
 
         key = str(path)
         shown = display(path)
@@ -156,19 +163,14 @@ class _Reader:
             raise ConfigError(shown, 1, f"cannot read: {exc.strerror or exc}") from None
         if b"\0" in data[:8192]:
             raise ConfigError(shown, 1, "binary file, not an nginx config")
-        # Not UTF-8 is fine: nginx reads bytes; crossplane replaces undecodable bytes, which only
-        # changes text nobody matches on (comments, strings).
-        _check_terminators(path, shown)
-        payload = crossplane.parse(str(path), single=True, catch_errors=False, check_ctx=False,
-                                   check_args=False, comments=False)
-        if payload["errors"]:
-            err = payload["errors"][0]
-            message = str(err["error"])
-            suffix = f" in {path}:{err.get('line')}"
-            message = message[: -len(suffix)] if message.endswith(suffix) else message
-            raise ConfigError(shown, err.get("line") or 1, message)
+        # Not UTF-8 is fine: nginx reads bytes; crossplane's lexer replaces undecodable bytes,
+        # which only changes text nobody matches on (comments, strings).
+        try:
+            tokens = list(crossplane.lex(str(path)))
+        except crossplane.errors.NgxParserBaseException as exc:
+            raise ConfigError(shown, exc.lineno or 1, exc.strerror) from None
+        parsed = _statements(tokens, shown)
         self.files.append(shown)
-        parsed = payload["config"][0]["parsed"]
         self._parsed[key] = parsed
         return parsed
 
@@ -200,30 +202,64 @@ class _Reader:
             self.build(stmts, inc, parent, bases, (*stack, str(inc)))
 
 
-def _check_terminators(path: Path, shown: str) -> None:
-    """nginx refuses `listen 80 }` (a directive cut off by a brace) and a file ending inside a
-    directive; crossplane accepts both when argument checks are off (they are: its directive
-    table lags behind nginx, and a stale one would reject valid configs)."""
-    import crossplane
-    from crossplane.errors import NgxParserBaseException
+def _statements(tokens: list[tuple[str, int, bool]], shown: str) -> list[dict]:
+    """crossplane's tokens -> statements `{directive, line, args[, block]}`, refusing what nginx
+    refuses (`listen 80 }`, a file that ends inside a directive). crossplane does the lexing
+    (quotes, escapes, line numbers); its own parser is not used because with argument checks
+    off it accepts those, and with them on its directive table (older than nginx) rejects
+    valid configs."""
+    pos = 0
+    last = tokens[-1][1] if tokens else 1
 
-    in_statement = False
-    line = 1
-    try:
-        for token, line, quoted in crossplane.lex(str(path)):
+    def block(depth: int) -> list[dict]:
+        nonlocal pos
+        out: list[dict] = []
+        while pos < len(tokens):
+            token, line, quoted = tokens[pos]
+            pos += 1
             if not quoted and token.startswith("#"):
-                continue
-            if not quoted and token in (";", "{"):
-                in_statement = False
-            elif not quoted and token == "}":
-                if in_statement:
+                continue  # a comment
+            if not quoted and token == "}":
+                if depth == 0:
                     raise ConfigError(shown, line, 'unexpected "}"')
-            else:
-                in_statement = True
-    except NgxParserBaseException:
-        return  # crossplane.parse reports it, with its own wording
-    if in_statement:
-        raise ConfigError(shown, line, 'unexpected end of file, expecting ";" or "}"')
+                return out
+            if not quoted and token in (";", "{"):
+                raise ConfigError(shown, line, f'unexpected "{token}"')
+            st: dict = {"directive": token, "line": line, "args": []}
+            while True:
+                if pos >= len(tokens):
+                    raise ConfigError(shown, last, 'unexpected end of file, expecting ";" or "}"')
+                tok, tline, q = tokens[pos]
+                pos += 1
+                if not q and tok.startswith("#"):
+                    continue
+                if not q and tok == ";":
+                    break
+                if not q and tok == "{":
+                    st["block"] = block(depth + 1)
+                    break
+                if not q and tok == "}":
+                    raise ConfigError(shown, tline, 'unexpected "}"')
+                st["args"].append(tok)
+            if st["directive"] == "if":
+                _if_args(st["args"])
+            out.append(st)
+        if depth:
+            raise ConfigError(shown, last, 'unexpected end of file, expecting "}"')
+        return out
+
+    return block(0)
+
+
+def _if_args(args: list[str]) -> None:
+    """`if ($a = b)` lexes as `($a`, `=`, `b)`: drop the parentheses, as nginx does."""
+    if args and args[0].startswith("(") and args[-1].endswith(")"):
+        args[0] = args[0][1:].lstrip()
+        args[-1] = args[-1][:-1].rstrip()
+        while args and not args[0]:
+            args.pop(0)
+        while args and not args[-1]:
+            args.pop()
 
 
 def resolve_include(pattern: str, bases: list[Path]) -> list[Path] | None:
