@@ -17,7 +17,7 @@ from typing import Any
 from .parse import Config, read_configs
 from .rules import Evaluator, Options, State
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_WEIGHT = {"error": 0.8, "warning": 0.5, "info": 0.3}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -35,6 +35,8 @@ class Finding:
     """The rule id within the cause (SARIF properties; not in the JSON contract)."""
     strength: float = 0.5
     """How strongly this finding names the cause, 0..1 (the rule's weight)."""
+    input_line: int | None = None
+    """For a config that came in pasted text (audit.pasted): the line of the paste; else None."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"cause": self.cause, "severity": self.severity, "file": self.file, "line": self.line,
@@ -73,7 +75,9 @@ def rules_from_kb(kb: Any) -> dict[str, Any]:
     for cid, c in sorted(kb.causes.items()):
         if c.get("audit"):
             causes[cid] = {"title": c["title"], "fix": c["fix"]["summary"], "kind": c.get("kind", "failure"),
-                           "references": c.get("references", []), "rules": c["audit"]["rules"]}
+                           "references": c.get("references", []), "rules": c["audit"]["rules"],
+                           # `audit.lab` says the cause also breaks in ways no config shows
+                           "partial": bool(c["audit"].get("lab"))}
     return {"format": FORMAT, "causes": causes}
 
 

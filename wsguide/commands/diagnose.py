@@ -10,7 +10,13 @@ HELP = "rank causes from pasted text and answers; print the next question and wh
 EXAMPLES = """examples:
   wsguide diagnose --paste "upstream timed out (110: Connection timed out) while proxying upgraded connection"
   wsguide diagnose --answer symptom=drops-later --answer drop-interval=about-100s
-  wsguide diagnose --paste-file console.txt --answer in-front=cloudflare --json"""
+  wsguide diagnose --paste-file console.txt --answer in-front=cloudflare --json
+  wsguide diagnose --paste-file error.txt --config /etc/nginx/nginx.conf
+  wsguide diagnose --probe wss://chat.example.com/ws --idle 70 --runbook ws.md
+
+--config audits an nginx config (as `wsguide audit` does) and --probe runs a live test (as
+`wsguide probe` does); their findings and observations count as evidence next to the paste.
+A config pasted with --paste/--paste-file is audited too."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -19,6 +25,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="read pasted text from a file (or - for stdin)")
     p.add_argument("--answer", action="append", default=[], metavar="QUESTION=ANSWER",
                    help="an answer to a question (repeatable); ANSWER '?' means I don't know")
+    p.add_argument("--config", action="append", default=[], metavar="PATH",
+                   help="audit this nginx config (nginx.conf with its includes, a directory holding one, "
+                        "or snippets; repeatable) and take its findings as evidence")
+    p.add_argument("--probe", metavar="URL", help="live-test this ws:// or wss:// URL and take what it saw as evidence")
+    p.add_argument("--idle", type=_seconds("--idle"), default=0.0, metavar="SECONDS",
+                   help="with --probe: stay open this long sending nothing, to catch idle timeouts (default 0)")
+    p.add_argument("--insecure", action="store_true", help="with --probe: do not verify a wss:// certificate")
     p.add_argument("--top", type=int, default=5, metavar="N")
     p.add_argument("--runbook", metavar="FILE", help="also write the session as a markdown runbook")
     p.add_argument("--no-redact", action="store_true",
@@ -27,6 +40,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 MAX_PASTE = 16 << 20
+
+
+def _seconds(option: str):
+    def parse(value: str) -> float:
+        from ..probe.target import seconds
+
+        return seconds(option, value)
+
+    return parse
 
 
 def _read(path: str) -> str:
@@ -52,9 +74,20 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UserError
     from ..kb.loader import kb_dirs, load_or_fail
 
+    if (args.idle or args.insecure) and not args.probe:
+        raise UserError("--idle and --insecure go with --probe URL")
+    target = None
+    if args.probe:
+        from ..probe.target import parse_target
+
+        target = parse_target(args.probe)  # a bad URL is a usage error before anything else runs
     session = Session(load_or_fail(kb_dirs(args.kb)))
     for text in args.paste + [_read(p) for p in args.paste_file]:
-        session.paste(text)
+        pasted = session.paste(text)
+        if pasted.config_error:
+            print(f"wsguide: note: the pasted nginx config was not audited: {pasted.config_error}", file=sys.stderr)
+    audited = _audit(session, args.config) if args.config else None
+    probed = _probe(session, target, args) if target is not None else None
     for item in args.answer:
         qid, sep, aid = item.partition("=")
         if not sep or not qid or not aid:
@@ -70,9 +103,33 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        print(json.dumps({"causes": [r.as_dict() for r in ranking], "next_question": nxt,
-                          "explanation": explanation, "answers": session.answers}, indent=1))
+        doc = {"causes": [r.as_dict() for r in ranking], "next_question": nxt,
+               "explanation": explanation, "answers": session.answers}
+        if session.findings:  # extra keys: what the config audit and the live test found
+            doc["findings"] = [{**f.as_dict(), **({"input_line": f.input_line} if f.input_line else {})}
+                               for f in session.findings]
+        if audited is not None:
+            doc["config_files"] = audited.files
+        if probed is not None:
+            doc["probe"] = probed.result.as_dict()
+        print(json.dumps(doc, indent=1, ensure_ascii=False))
         return 0
+    if probed is not None:
+        from ..render.probe_text import stage_lines
+        from ..render.style import Style, use_colour
+
+        for line in stage_lines(probed.result, Style(use_colour())):
+            print(line)
+        print()
+    if audited is not None:
+        n = len(audited.findings)
+        print(f"Audited {len(audited.files)} config file(s): {n} finding(s)"
+              + (" (each counts as evidence below)." if n else "."))
+        for f in audited.findings[:8]:
+            print(f"  {f.file}:{f.line}: {f.severity}: [{f.cause}] {clip(f.message)}")
+        if n > 8:
+            print(f"  ... and {n - 8} more (wsguide audit {' '.join(args.config)})")
+        print()
     for i, r in enumerate(ranking, 1):
         print(f"{i}. {r.id:32} {r.score:5.0%}  {r.title}")
     print()
@@ -86,3 +143,60 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\nSettled: no further question would change the ranking much.")
     return 0
+
+
+def clip(text: str, limit: int = 110) -> str:
+    from ..engine.session import clip_quote
+
+    return clip_quote(text, limit)
+
+
+def _config_paths(paths: list[str]) -> list[str]:
+    """A directory stands for the nginx.conf in it (a copy of /etc/nginx)."""
+    import os
+
+    from ..errors import UserError
+
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            conf = os.path.join(path, "nginx.conf")
+            if not os.path.isfile(conf):
+                raise UserError(f"--config {path}: a directory without nginx.conf; give the nginx.conf "
+                                "or the .conf files")
+            path = conf
+        out.append(path)
+    return out
+
+
+def _audit(session, paths: list[str]):
+    """`wsguide audit PATH ...` into the session; a config that does not parse is a usage error."""
+    from ..audit import ConfigError, audit
+    from ..errors import UserError
+
+    try:
+        result = audit(_config_paths(paths), rules=session.audit_rules())
+    except ConfigError as exc:
+        raise UserError(f"--config: {exc}") from None
+    for note in result.notes:
+        print(f"wsguide: note: {note}", file=sys.stderr)
+    session.add_findings(result.findings)
+    return result
+
+
+def _probe(session, target, args):
+    """`wsguide probe URL` into the session (progress on stderr during --idle, on a terminal)."""
+    from ..probe.stages import run as run_probe
+    from ..probe.target import Options
+    from .probe import IdleProgress
+
+    progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
+    try:
+        result = run_probe(target, Options(idle=args.idle, insecure=args.insecure), progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress(-1, args.idle)
+        raise
+    if progress is not None:
+        progress(-1, args.idle)
+    return session.add_probe(result)

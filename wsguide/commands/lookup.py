@@ -49,22 +49,86 @@ def run(args: argparse.Namespace) -> int:
     if not texts and not args.file and not want_stdin:
         raise UserError("nothing to look up: give TEXT, '-' or --file PATH "
                         "(or pipe text in); see `wsguide lookup --help`")
-    engine = Lookup(load_index(args.kb))
+    index = load_index(args.kb)
+    engine = Lookup(index)
+    pasted: list[tuple[int, str]] = []  # (lines before it, text): pastes that may hold a config
     if texts:
-        engine.add_text("\n".join(texts))
+        pasted.append((0, "\n".join(texts)))
+        engine.add_text(pasted[-1][1])
     if want_stdin:
-        engine.add_stream(sys.stdin.buffer)
-    for path in args.file:
+        before = engine.scan.lines_read
+        head = engine.add_stream(sys.stdin.buffer)
+        if head is not None and not head.startswith(b"\x1f\x8b"):
+            pasted.append((before, head.decode("utf-8", errors="replace")))
+    for path in args.file:  # logs: never audited, however much they look like a config
         with Progress(path) as progress:
             engine.add_file(path, progress)
-    result = engine.ranked(args.top)
+    findings, audited = _audit_pastes(pasted, args.kb)
+    if audited is None:
+        result = engine.ranked(args.top)
+    else:
+        from ..engine.sources import merge_findings
+
+        result = merge_findings(engine.ranked(None), findings, index, args.top)
     if args.json:
         import json
 
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
+        doc = result.as_dict()
+        if audited is not None:
+            doc["audit"] = audited  # extra key: only when the paste held a config
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     else:
         from ..render.lookup_text import render
         from ..render.style import Style, use_colour
 
         sys.stdout.write(render(result, Style(use_colour())))
     return 0
+
+
+def _audit_pastes(pasted: list[tuple[int, str]], extra_kb: list[str] | None) -> tuple[list, dict | None]:
+    """Audit the nginx config in pasted text, if any (`engine.sources.has_config` decides
+    cheaply; only then is the audit imported). Returns the findings, with lines of the whole
+    input, and a summary for the JSON (None when no paste held a config)."""
+    from ..engine.sources import audit_paste, has_config
+
+    if not any(has_config(text) for _, text in pasted):
+        return [], None
+    from ..audit import load_rules
+
+    rules = load_rules(extra_kb)
+    findings: list = []
+    summary: dict = {"findings": 0, "lines": [], "files": [], "errors": []}
+    for before, text in pasted:
+        done = audit_paste(text, rules)
+        if done is None:
+            continue
+        summary["lines"] += [before + n for n in done.lines]
+        if done.error:
+            print(f"wsguide: note: the pasted nginx config was not audited: {done.error}", file=sys.stderr)
+            summary["errors"].append(done.error)
+            continue
+        for f in done.findings:
+            f.input_line += before
+            if f.file == "pasted config":
+                f.line = f.input_line
+        findings += done.findings
+        summary["files"] += done.result.files
+    summary["findings"] = len(findings)
+    if summary["lines"]:
+        print(f"wsguide: note: audited the nginx config in the paste (lines {_ranges(summary['lines'])}): "
+              f"{len(findings)} finding(s)", file=sys.stderr)
+    return findings, summary
+
+
+def _ranges(lines: list[int]) -> str:
+    """1,2,3,7,8 -> '1-3, 7-8'."""
+    out: list[str] = []
+    start = prev = lines[0]
+    for n in [*lines[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}-{prev}" if prev != start else f"{start}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)

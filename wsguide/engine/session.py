@@ -28,6 +28,8 @@ SETTLED_PROBABILITY = 0.85
 MIN_GAIN_BITS = 0.05
 IN_PLAY_SHARE = 0.01      # causes below this share of the top score no longer count
 QUOTE_LIMIT = 160         # characters of a pasted line quoted in an explanation
+CLEARED_LOG_ODDS = 1.5    # an audited WebSocket location that shows no sign of a config mistake
+                          # divides its odds by ~e^1.5 (the config may not be the one running)
 
 
 def clip_quote(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -44,6 +46,21 @@ class Pasted:
     """Text the user pasted, with the lookup hits it produced."""
 
     text: str
+    hits: list[CauseHit]
+    findings: list[Any] = field(default_factory=list)
+    """Audit findings of the nginx config in the text (with `input_line`), also in Session.findings."""
+    config_lines: list[int] = field(default_factory=list)
+    """The lines read as an nginx config (empty: none)."""
+    config_error: str = ""
+    """Why that config could not be audited (a syntax error), else ''."""
+
+
+@dataclass
+class Probed:
+    """A live test (`wsguide.probe`'s ProbeResult: url, ok, stage, stages, evidence ...) with the
+    lookup hits of its evidence lines."""
+
+    result: Any
     hits: list[CauseHit]
 
 
@@ -71,9 +88,16 @@ class Session:
     answer to the same question overrides it"""
     findings: list[Any] = field(default_factory=list)
     """Static findings (wsguide.audit.Finding: .cause, .strength, .file, .line, .message), taken
-    as evidence the way pasted text is"""
+    as evidence the way pasted text is: from `add_findings` (a config file) and from the nginx
+    config inside pasted text"""
+    probes: list[Probed] = field(default_factory=list)
+    """Live tests (`add_probe`)."""
+    cleared: set[str] = field(default_factory=set)
+    """Causes an audited config could have shown and did not (`sources.cleared_causes`)."""
 
     def __post_init__(self) -> None:
+        self._index: dict[str, Any] | None = None
+        self._rules: dict[str, Any] | None = None
         self.graph = G.build(self.kb)
         self._weights = {qid: G.evidence_weights(self.graph, qid) for qid in self.kb.questions}
         self._detectors = self._compile_detectors()
@@ -109,28 +133,70 @@ class Session:
         self.answers.pop(qid, None)
         self.skipped.discard(qid)
 
-    def paste(self, text: str, extra_kb: list[str] | None = None) -> Pasted:
-        """Run lookup over pasted text and keep its hits as evidence."""
+    def _lookup(self, text: str) -> list[CauseHit]:
         from ..kb.index import build
         from ..lookup import Lookup
 
-        engine = Lookup(build(self.kb))
+        if self._index is None:
+            self._index = build(self.kb)
+        engine = Lookup(self._index)
         engine.add_text(text)
-        pasted = Pasted(text, engine.ranked(top=None).causes)
+        return engine.ranked(top=None).causes
+
+    def audit_rules(self) -> dict[str, Any]:
+        """The audit rules of this session's knowledge base (for `wsguide.audit`)."""
+        if self._rules is None:
+            from ..audit import rules_from_kb
+
+            self._rules = rules_from_kb(self.kb)
+        return self._rules
+
+    def paste(self, text: str, extra_kb: list[str] | None = None) -> Pasted:
+        """Run lookup over pasted text and keep its hits as evidence. An nginx config in the
+        text (`sources.has_config`) is audited too, and its findings count as evidence."""
+        from .sources import audit_paste, has_config
+
+        pasted = Pasted(text, self._lookup(text))
+        if has_config(text):
+            done = audit_paste(text, self.audit_rules())
+            if done is not None:
+                pasted.findings, pasted.config_lines, pasted.config_error = done.findings, done.lines, done.error
+                self.add_findings(done.findings, done.result)
         self.pastes.append(pasted)
         self._infer_answers()
         return pasted
 
-    def add_findings(self, findings: list[Any]) -> None:
+    def add_findings(self, findings: list[Any], result: Any = None) -> None:
         """Take audit findings as evidence: each adds PASTE_LOG_ODDS x its strength to its cause
-        (the best finding per cause counts, as the best lookup hit does)."""
+        (the best finding per cause counts, as the best lookup hit does). With the whole
+        `AuditResult`, causes it could have seen and did not count against (CLEARED_LOG_ODDS)."""
+        from .sources import cleared_causes
+
         self.findings.extend(findings)
+        self.cleared |= cleared_causes(result)
+
+    def add_probe(self, result: Any) -> Probed:
+        """Take a live test (`probe.stages.run`'s ProbeResult) as evidence: its evidence lines
+        are ranked like pasted text (the KB's `source: probe` signatures), and they answer
+        questions the way a paste does (an HTTP status, a close code). A probe that worked
+        adds no hit."""
+        hits = self._lookup("\n".join(result.evidence)) if not result.ok and result.evidence else []
+        probed = Probed(result, hits)
+        self.probes.append(probed)
+        self._infer_answers()
+        return probed
+
+    @property
+    def hit_sources(self) -> list[tuple[str, list[CauseHit]]]:
+        """Every lookup ranking behind this session: ("paste", hits) and ("probe", hits)."""
+        return [("paste", p.hits) for p in self.pastes] + [("probe", p.hits) for p in self.probes]
 
     def _infer_answers(self) -> None:
         """Answers that the pasted lines state outright (a status code, a close code, a log line)."""
         found: dict[str, set[str]] = {}
-        for pasted in self.pastes:
-            for line in pasted.text.splitlines():
+        texts = [p.text for p in self.pastes] + ["\n".join(p.result.evidence) for p in self.probes]
+        for text in texts:
+            for line in text.splitlines():
                 for qid, aid, pattern in self._detectors:
                     if pattern.search(line):
                         found.setdefault(qid, set()).add(aid)
@@ -151,12 +217,16 @@ class Session:
 
     def _paste_log_odds(self) -> dict[str, float]:
         best: dict[str, float] = {}
-        for pasted in self.pastes:
-            for hit in pasted.hits:
+        for _, hits in self.hit_sources:
+            for hit in hits:
                 best[hit.id] = max(best.get(hit.id, 0.0), hit.score)
         for f in self.findings:
             best[f.cause] = max(best.get(f.cause, 0.0), f.strength)
         return {cid: PASTE_LOG_ODDS * s for cid, s in best.items()}
+
+    def _cleared(self) -> set[str]:
+        """Cleared by one config and found in none (a finding anywhere wins)."""
+        return self.cleared - {f.cause for f in self.findings}
 
     def effective_answers(self) -> dict[str, str]:
         """What the diagnosis uses: answers inferred from pastes, overridden by the user's own."""
@@ -166,10 +236,11 @@ class Session:
     def log_scores(self, answers: dict[str, str] | None = None) -> dict[str, float]:
         answers = self.effective_answers() if answers is None else answers
         paste = self._paste_log_odds()
+        cleared = self._cleared()
         out = {}
         for cid, cause in self.kb.causes.items():
             prior = cause.get("prior", 1.0) * (RISK_PRIOR_FACTOR if cause.get("kind") == "risk" else 1)
-            score = math.log(prior) + paste.get(cid, 0.0)
+            score = math.log(prior) + paste.get(cid, 0.0) - (CLEARED_LOG_ODDS if cid in cleared else 0.0)
             for qid, aid in answers.items():
                 score += math.log(self._likelihood(qid, aid, cid))
             out[cid] = score
@@ -187,13 +258,20 @@ class Session:
         return out
 
     def _evidence_for(self, cid: str) -> list[dict[str, Any]]:
+        from .sources import finding_evidence
+
         ev: list[dict[str, Any]] = []
-        for pasted in self.pastes:
-            for hit in pasted.hits:
+        for source, hits in self.hit_sources:
+            for hit in hits:
                 if hit.id == cid:
-                    ev += [e.as_dict() for e in hit.evidence[:3]]
-        ev += [{"text": f"{f.file}:{f.line}: {f.message}", "file": f.file, "line": f.line}
-               for f in self.findings if f.cause == cid][:3]
+                    # Probe lines keep the signature's own source (curl, probe) under "matched".
+                    ev += [e.as_dict() if source == "paste" else {**e.as_dict(), "source": "probe",
+                                                                  "matched": e.source}
+                           for e in hit.evidence[:3]]
+        ev += [finding_evidence(f) for f in self.findings if f.cause == cid][:3]
+        if cid in self._cleared():
+            ev.append({"text": "wsguide audit checked the WebSocket location(s) of your nginx config for this "
+                               "and found no sign of it", "source": "audit", "weight": -CLEARED_LOG_ODDS})
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(cid, 0.0)
             if w:
@@ -220,8 +298,8 @@ class Session:
     def settled_by_paste(self) -> dict[str, str]:
         """Questions whose answer a strong pasted clue already gives (not asked again)."""
         implied: dict[str, set[str]] = {}
-        for pasted in self.pastes:
-            for hit in pasted.hits:
+        for _, hits in self.hit_sources:
+            for hit in hits:
                 if not hit.strong or hit.score < 0.8:
                     continue
                 for ev in self.kb.causes[hit.id].get("evidence", []):
@@ -288,10 +366,16 @@ class Session:
             return "The knowledge base is empty."
         lead = ranked[0]
         lines = [f"{self._name(lead.id)} leads with {lead.score:.0%}."]
-        for pasted in self.pastes:
-            for hit in pasted.hits:
+        for source, hits in self.hit_sources:
+            for hit in hits:
                 if hit.id == lead.id and hit.evidence:
-                    lines.append(f"Your paste matched: \"{clip_quote(hit.evidence[0].text)}\".")
+                    who = "Your paste matched" if source == "paste" else "The live test saw"
+                    lines.append(f"{who}: \"{clip_quote(hit.evidence[0].text)}\".")
+        found = [f for f in self.findings if f.cause == lead.id]
+        if found:
+            f = max(found, key=lambda x: x.strength)
+            where = (f"line {f.input_line} of your paste" if f.input_line is not None else f"{f.file}:{f.line}")
+            lines.append(f"Your nginx config ({where}): \"{clip_quote(f.message)}\".")
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(lead.id, 0.0)
             if w > 0:
@@ -304,12 +388,14 @@ class Session:
                 for qid, aid in self.effective_answers().items()
                 if self._likelihood(qid, aid, lead.id) > self._likelihood(qid, aid, second.id) * 1.5
             ]
+            if second.id in self._cleared():
+                against.append("your nginx config shows no sign of it (wsguide audit)")
             if against:
                 lines.append(f"Against the runner-up, {self._name(second.id)} ({second.score:.0%}): "
                              + ", ".join(against) + ".")
             else:
                 lines.append(f"The runner-up is {self._name(second.id)} ({second.score:.0%}); nothing asked yet "
                              "tells them apart.")
-        if not self.answers and not self.pastes:
+        if not self.answers and not self.pastes and not self.findings and not self.probes:
             lines.append("No answers or pasted text yet: this is only how common each cause is.")
         return " ".join(lines)

@@ -78,9 +78,12 @@ class Lookup:
             size = 0  # open_log reports the real problem
         scan_file(self._matcher_for(size), path, self.scan, progress)
 
-    def add_stream(self, stream: BinaryIO) -> None:
+    def add_stream(self, stream: BinaryIO) -> bytes | None:
+        """Scan a stream; return its bytes when it was paste-sized (so the caller can look at
+        the pasted text again, e.g. for a config in it), None for a log streamed past that."""
         head = read_up_to(stream, PASTE_LIMIT + 1)
         scan_stream(self._matcher_for(len(head)), stream, self.scan, head)
+        return head if len(head) <= PASTE_LIMIT else None
 
     def ranked(self, top: int | None = 5) -> LookupResult:
         sigs = {s.index: s for s in self.matcher.signatures}

@@ -42,11 +42,17 @@ def render(result: LookupResult, style: Style) -> str:
         out.append(f"{head}  {style(f'{hit.score:.2f}', 'cyan')}")
         out += _wrap(hit.title)
         for ev in hit.evidence[: 3 if rank == 1 else 1]:
-            for line in _wrap(f"line {ev.line}: {_evidence(ev.text)}", INDENT + "> ", max_lines=EVIDENCE_LINES):
+            where = "config line" if ev.source == "audit" else "line"
+            for line in _wrap(f"{where} {ev.line}: {_evidence(ev.text)}", INDENT + "> ", max_lines=EVIDENCE_LINES):
                 out.append(style(line, "dim"))
         if hit.count > 1:
             out.append(style(f"{INDENT}(matched {hit.count} lines)", "dim"))
-        if not hit.strong:
+        config = [ev for ev in hit.evidence if ev.source == "audit"]
+        if config and not hit.strong:
+            if all(ev.strength != "strong" for ev in config):
+                out.append(style(f"{INDENT}a config check (wsguide audit), not a sign of this failure by itself",
+                                 "yellow"))
+        elif not hit.strong:
             out.append(style(f"{INDENT}only supporting clues so far; paste more of the log to confirm", "yellow"))
         if rank == 1:
             out += _wrap(f"Fix: {hit.fix}")

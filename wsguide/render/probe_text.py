@@ -25,7 +25,9 @@ def _time(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
+def stage_lines(result: ProbeResult, style: Style) -> list[str]:
+    """The URL, then one line per stage with a mark, its time and what was seen (also used by
+    `wsguide diagnose --probe`)."""
     mark = _marks()
     out = [style(f"wsguide probe {result.url}", "bold")]
     reached = {s.stage: s for s in result.stages}
@@ -45,6 +47,11 @@ def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
         text = _wrap(s.detail, " " * (len(head) + 2), WIDTH, max_lines=2)
         out.append(f"{style(sign, *colour)} {head}{text[0].lstrip()}")
         out += text[1:]
+    return out
+
+
+def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
+    out = stage_lines(result, style)
     out.append("")
     if result.ok:
         out += _wrap(f"OK: the WebSocket works ({_time(result.elapsed)} in all).", "")
