@@ -12,22 +12,24 @@ import sys
 
 from helpers import ROOT
 
-HEAVY = ("textual", "networkx", "jinja2", "yaml", "rich")
+HEAVY = ("textual", "networkx", "jinja2", "yaml", "rich", "crossplane")
 
 PROBE = """
 import sys, json
 from wsguide.__main__ import main
-text = "upstream timed out (110: Connection timed out) while proxying upgraded connection"
+text = {text!r}
 assert main(["lookup", "--json", text]) == 0
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})), file=sys.stderr)
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}
+                        or m.startswith("wsguide.audit"))), file=sys.stderr)
 """
+ERROR = "upstream timed out (110: Connection timed out) while proxying upgraded connection"
 
 
-def _loaded(tmp_path) -> list[str]:
+def _loaded(tmp_path, text: str = ERROR) -> list[str]:
     # The mini KB keeps this test about imports, not about the state of the real entries.
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
            "WSGUIDE_BUILTIN_KB": str(ROOT / "tests/kb/data/mini-kb")}
-    code = PROBE.format(heavy=set(HEAVY))
+    code = PROBE.format(heavy=set(HEAVY), text=text)
     for _ in range(2):  # the first run builds the cached index; the second is the warm path
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               cwd=ROOT, env=env, timeout=60)
@@ -36,7 +38,14 @@ def _loaded(tmp_path) -> list[str]:
 
 
 def test_warm_lookup_loads_no_heavy_module(tmp_path):
+    """A plain error paste: no audit, no crossplane (they come only with a pasted config)."""
     assert _loaded(tmp_path) == []
+
+
+def test_a_pasted_config_brings_in_the_audit(tmp_path):
+    loaded = _loaded(tmp_path, ERROR + "\nlocation /ws {\n    proxy_pass http://127.0.0.1:8000;\n}\n")
+    assert "crossplane" in loaded and "wsguide.audit.pasted" in loaded
+    assert not {"textual", "networkx", "jinja2", "yaml"} & {m.split(".")[0] for m in loaded}
 
 
 def test_cli_package_imports_are_light():

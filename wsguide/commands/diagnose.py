@@ -180,7 +180,7 @@ def _audit(session, paths: list[str]):
         raise UserError(f"--config: {exc}") from None
     for note in result.notes:
         print(f"wsguide: note: {note}", file=sys.stderr)
-    session.add_findings(result.findings)
+    session.add_findings(result.findings, result)
     return result
 
 

@@ -67,8 +67,8 @@ def _positive(value: str) -> int:
 class IdleProgress:
     """`idle: 12 s of 70 s, still open` on stderr, only when stderr is a terminal."""
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stderr  # the current one (tests swap it)
         self.shown = False
 
     def __call__(self, done: float, total: float) -> None:

@@ -7,10 +7,10 @@ import time
 
 
 class Progress:
-    def __init__(self, label: str, stream=sys.stderr) -> None:
+    def __init__(self, label: str, stream=None) -> None:
         self.label = label
-        self.stream = stream
-        self.enabled = stream.isatty()
+        self.stream = stream if stream is not None else sys.stderr  # the current one (tests swap it)
+        self.enabled = self.stream.isatty()
         self.last = 0.0
         self.started = time.monotonic()
 

@@ -297,6 +297,8 @@ class _Session(Protocol):
     skipped: set[str]
     pastes: list[Any]
     inferred: dict[str, str]
+    findings: list[Any]
+    probes: list[Any]
 
     def ranking(self, top: int | None = 5) -> list[Any]: ...
 
@@ -327,6 +329,17 @@ def _decision_path(session: _Session, ranked: list[Any]) -> str:
         lines += [f'  paste["{md.mermaid_label(f"Pasted text: {n_lines} line(s), {what}", 120)}"]',
                   "  start --> paste"]
         prev = "paste"
+    findings = list(getattr(session, "findings", []))
+    if findings:
+        causes = sorted({f.cause for f in findings})
+        what = f"Config checked: {len(findings)} finding(s), {', '.join(causes[:3])}" + (" ..." if len(causes) > 3 else "")
+        lines += [f'  config["{md.mermaid_label(what, 120)}"]', f"  {prev} --> config"]
+        prev = "config"
+    for i, probed in enumerate(getattr(session, "probes", [])):
+        r = probed.result
+        what = f"Live test: {'worked' if r.ok else f'failed at {r.stage}'}"
+        lines += [f'  probe{i}["{md.mermaid_label(what, 120)}"]', f"  {prev} --> probe{i}"]
+        prev = f"probe{i}"
 
     def edge(src: str, dst: str, label: str, arrow: str = "-->") -> str:
         return f'  {src} {arrow}|"{md.mermaid_label(label, 60)}"| {dst}' if label else f"  {src} {arrow} {dst}"
@@ -410,7 +423,10 @@ def render_session_runbook(session: _Session, config: dict[str, str] | str | Non
     kb = session.kb
     scrub: Callable[[str], str] = Redactor() if redact else str
     ranked = session.ranking(5)
-    top = ranked[0].id if ranked and (session.answers or session.pastes) else None
+    findings = list(getattr(session, "findings", []))
+    probes = list(getattr(session, "probes", []))
+    evidence_given = bool(session.answers or session.pastes or findings or probes)
+    top = ranked[0].id if ranked and evidence_given else None
     pastes = [scrub(p.text) for p in session.pastes]
     answers = [{"question": kb.questions[q]["ask"], "qid": q, "answer": _label(kb, q, a), "aid": a}
                for q, a in session.answers.items()]
@@ -421,6 +437,11 @@ def render_session_runbook(session: _Session, config: dict[str, str] | str | Non
             if "question" in ev:
                 sign = "for" if ev["weight"] > 0 else "against"
                 evidence.append({"kind": "answer", "text": ev["text"], "detail": f"{sign}, weight {ev['weight']:+g}"})
+            elif ev.get("source") == "audit":
+                evidence.append({"kind": "audit", "text": scrub(ev["text"]), "detail": _audit_detail(ev)})
+            elif ev.get("source") == "probe":
+                evidence.append({"kind": "probe", "text": scrub(ev["text"]),
+                                 "detail": f"live test, {ev.get('signature', '')}"})
             else:
                 evidence.append({"kind": "paste", "text": scrub(ev["text"]),
                                  "detail": f"line {ev.get('line', '?')}, {ev.get('signature', '')}"})
@@ -439,11 +460,35 @@ def render_session_runbook(session: _Session, config: dict[str, str] | str | Non
         steps = _verify_for(kb, top) if top else []
     reproduce = " ".join(["wsguide diagnose"] + [f"--answer {q}={a}" for q, a in session.answers.items()]
                          + [f"--answer {q}=?" for q in sorted(session.skipped)])
-    return _render("session.md.j2", pastes=pastes, answers=answers, skipped=sorted(session.skipped),
+    checked = [{"where": scrub(f"line {f.input_line} of the paste" if getattr(f, "input_line", None) is not None
+                               else f"{f.file}:{f.line}"),
+                "severity": f.severity, "cause": f.cause, "message": scrub(f.message)} for f in findings]
+    live = [{"url": scrub(p.result.url), "stages": _stage_lines(p.result, scrub),
+             "outcome": scrub("worked" if p.result.ok else f"failed at {p.result.stage}: {p.result.detail}")}
+            for p in probes]
+    return _render("session.md.j2", checked=checked, live=live, pastes=pastes, answers=answers, skipped=sorted(session.skipped),
                    causes=causes, explanation=_explanation(session, scrub), top=kb.causes[top] if top else None,
                    fix=fix, config_files=config_files, verify=steps, redacted=redact,
                    path=_decision_path(session, ranked), reproduce=reproduce,
                    pasted=bool(session.pastes), close=_close_call(session, ranked) if top else None)
+
+
+def _audit_detail(ev: dict[str, Any]) -> str:
+    if "weight" in ev:
+        return f"against, config check, weight {ev['weight']:+g}"
+    pasted = ev.get("file") == "pasted config"
+    where = f"line {ev.get('line', '?')} of the paste" if pasted else "config check"
+    return f"{where}, {ev.get('severity', '')}, {ev.get('signature', 'audit')}"
+
+
+def _stage_lines(result: Any, scrub: Callable[[str], str]) -> str:
+    """A probe's stages as plain text lines (ok / FAIL / skip, time, what was seen)."""
+    out = []
+    for st in result.stages:
+        mark = "skip" if st.skipped else "ok" if st.ok else "FAIL"
+        took = "" if st.skipped else (f"{st.elapsed * 1000:.1f} ms" if st.elapsed < 1 else f"{st.elapsed:.2f} s")
+        out.append(f"{mark:<4} {st.stage:<9} {took:>9}  {scrub(st.detail)}".rstrip())
+    return "\n".join(out)
 
 
 def write_session_runbook(session: _Session, path: str | Path, redact: bool = True,
