@@ -332,7 +332,8 @@ def _decision_path(session: _Session, ranked: list[Any]) -> str:
     findings = list(getattr(session, "findings", []))
     if findings:
         causes = sorted({f.cause for f in findings})
-        what = f"Config checked: {len(findings)} finding(s), {', '.join(causes[:3])}" + (" ..." if len(causes) > 3 else "")
+        more = " ..." if len(causes) > 3 else ""
+        what = f"Config checked: {len(findings)} finding(s), {', '.join(causes[:3])}{more}"
         lines += [f'  config["{md.mermaid_label(what, 120)}"]', f"  {prev} --> config"]
         prev = "config"
     for i, probed in enumerate(getattr(session, "probes", [])):
@@ -466,7 +467,8 @@ def render_session_runbook(session: _Session, config: dict[str, str] | str | Non
     live = [{"url": scrub(p.result.url), "stages": _stage_lines(p.result, scrub),
              "outcome": scrub("worked" if p.result.ok else f"failed at {p.result.stage}: {p.result.detail}")}
             for p in probes]
-    return _render("session.md.j2", checked=checked, live=live, pastes=pastes, answers=answers, skipped=sorted(session.skipped),
+    return _render("session.md.j2", checked=checked, live=live, pastes=pastes, answers=answers,
+                   skipped=sorted(session.skipped),
                    causes=causes, explanation=_explanation(session, scrub), top=kb.causes[top] if top else None,
                    fix=fix, config_files=config_files, verify=steps, redacted=redact,
                    path=_decision_path(session, ranked), reproduce=reproduce,
