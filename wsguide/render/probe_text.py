@@ -12,9 +12,9 @@ from .style import Style
 NAME_WIDTH = 10
 
 
-def _marks() -> dict[str, str]:
+def _marks(unicode: bool | None = None) -> dict[str, str]:
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    if encoding in ("utf8", "utf16", "utf32"):
+    if unicode or (unicode is None and encoding in ("utf8", "utf16", "utf32")):
         return {"ok": "✓", "fail": "✗", "skip": "·", "never": " "}
     return {"ok": "+", "fail": "x", "skip": "-", "never": " "}
 
@@ -25,10 +25,10 @@ def _time(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def stage_lines(result: ProbeResult, style: Style) -> list[str]:
+def stage_lines(result: ProbeResult, style: Style, unicode: bool | None = None) -> list[str]:
     """The URL, then one line per stage with a mark, its time and what was seen (also used by
-    `wsguide diagnose --probe`)."""
-    mark = _marks()
+    `wsguide diagnose --probe` and the wizard; `unicode`: ✓/✗ marks, None: when stdout takes them)."""
+    mark = _marks(unicode)
     out = [style(f"wsguide probe {result.url}", "bold")]
     reached = {s.stage: s for s in result.stages}
     for name in STAGES:

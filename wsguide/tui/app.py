@@ -137,6 +137,12 @@ class WsguideApp(App[int]):
     def action_config(self) -> None:
         self._open(lambda: screens.ConfigScreen(cause=None))
 
+    def action_check(self) -> None:
+        self._open(lambda: screens.CheckScreen())
+
+    def action_probe(self) -> None:
+        self._open(lambda: screens.LiveScreen())
+
     def action_browse(self) -> None:
         self._open(lambda: screens.BrowseScreen())
 
@@ -185,6 +191,9 @@ class WsguideApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Paste what you see", "Diagnose an error message or log lines", self.action_paste)
         yield SystemCommand("Answer questions", "Diagnose by answering a few questions", self.action_questions)
+        yield SystemCommand("Check my nginx config", "Static checks of nginx.conf, as evidence", self.action_check)
+        yield SystemCommand("Test a URL live", "Handshake and idle test of a ws:// or wss:// URL, as evidence",
+                            self.action_probe)
         yield SystemCommand("Show the diagnosis", "The most likely cause, in full", self.action_result)
         # On a cause (the diagnosis, a browsed entry) the config is that cause's fix; elsewhere generic.
         yield SystemCommand("Generate a config", "A tested nginx config for WebSockets",

@@ -116,6 +116,34 @@ class Match:
     line: int
     text: str
     strength: str
+    source: str = "paste"
+    """"paste" (a signature matched the line) or "audit" (a finding of the pasted nginx config)."""
+
+
+@dataclass
+class Check:
+    """One finding of a config check, as the check screen lists it."""
+
+    cause: str
+    title: str
+    severity: str
+    where: str
+    """`file:line` (a config file) or `line N` (a pasted config)."""
+    message: str
+
+
+@dataclass
+class ConfigChecked:
+    """What checking a config found (the check screen and the paste screen show it)."""
+
+    files: list[str]
+    checks: list[Check]
+    notes: list[str] = field(default_factory=list)
+    ws_locations: int = 0
+    lines: list[int] = field(default_factory=list)
+    """For a pasted config: the lines of the paste read as config."""
+    error: str = ""
+    """A pasted config that did not parse: why (nothing was checked)."""
 
 
 @dataclass
@@ -244,13 +272,99 @@ class Wizard:
     # -- evidence --------------------------------------------------------------------------
 
     def paste(self, text: str) -> list[Match]:
-        """Add pasted text as evidence; return the lines that matched, strongest first."""
+        """Add pasted text as evidence; return the lines that matched, strongest first. An nginx
+        config in the text is checked too (`pasted_config` says what was found); its findings
+        are matches of the lines at fault."""
         pasted = self.session.paste(text)
         matches = [Match(hit.id, hit.title, ev.line, ev.text, ev.strength)
                    for hit in pasted.hits for ev in hit.evidence]
+        lines = text.splitlines()
+        matches += [Match(f.cause, self._title(f.cause), f.input_line,
+                          lines[f.input_line - 1] if 0 < f.input_line <= len(lines) else f.message,
+                          "strong" if f.severity == "error" else "supporting", "audit")
+                    for f in pasted.findings]
         matches.sort(key=lambda m: (m.strength != "strong", m.line))
+        self.pasted_config = None
+        if pasted.config_lines:
+            self.pasted_config = ConfigChecked(
+                sorted({f.file for f in pasted.findings}), [self._check(f) for f in pasted.findings],
+                lines=pasted.config_lines, error=pasted.config_error)
         self.chosen = None
         return matches
+
+    pasted_config: ConfigChecked | None = None
+    """What the last paste's nginx config gave (None: the paste held no config)."""
+
+    def _title(self, cid: str) -> str:
+        return str(self.kb.causes[cid]["title"]) if cid in self.kb.causes else cid
+
+    def _check(self, f: Any) -> Check:
+        where = f"line {f.input_line}" if f.input_line is not None else f"{f.file}:{f.line}"
+        return Check(f.cause, self._title(f.cause), f.severity, where, f.message)
+
+    # -- config check and live test: the slow part runs in a worker, the session update here --
+
+    def read_config(self, path: str) -> Any:
+        """Audit a config file (nginx.conf with its includes, a directory holding one, or a
+        snippet). Touches no session state, so a worker thread may run it. Raises UserError."""
+        import os
+
+        from ..audit import ConfigError, audit
+
+        path = os.path.expanduser(path.strip())
+        if not path:
+            raise UserError("give the path of nginx.conf (or a site's .conf file)")
+        if os.path.isdir(path):
+            conf = os.path.join(path, "nginx.conf")
+            if not os.path.isfile(conf):
+                raise UserError(f"{path}: a directory without nginx.conf; give the nginx.conf or a .conf file")
+            path = conf
+        if not os.path.exists(path):
+            raise UserError(f"{path}: no such file")
+        try:
+            return audit([path], rules=self.session.audit_rules())
+        except ConfigError as exc:
+            raise UserError(str(exc)) from None
+
+    def add_config(self, result: Any) -> ConfigChecked:
+        """Take a config check (`read_config`) as evidence; return what to show."""
+        self.session.add_findings(result.findings, result)
+        self.chosen = None
+        return ConfigChecked(list(result.files), [self._check(f) for f in result.findings], list(result.notes),
+                             result.ws_locations)
+
+    @staticmethod
+    def probe_target(url: str, idle: str) -> tuple[Any, Any]:
+        """Validate the live test's URL and idle seconds (UserError naming what is wrong)."""
+        from ..probe.target import Options, parse_target, seconds
+
+        target = parse_target(url)
+        wait = seconds("idle seconds", idle.strip() or "0")
+        return target, Options(idle=wait)
+
+    @staticmethod
+    def run_probe(target: Any, options: Any, progress: Any = None) -> Any:
+        """Run the live test (blocking: a worker thread runs it); `progress(done, total)` is
+        called during the idle stage. Touches no session state."""
+        from ..probe.stages import run
+
+        return run(target, options, progress)
+
+    def add_probe(self, result: Any) -> list[str]:
+        """Take a live test as evidence; return its stage lines and the outcome, to show."""
+        from ..render.probe_text import stage_lines
+        from ..render.style import Style
+
+        self.session.add_probe(result)
+        self.chosen = None
+        lines = stage_lines(result, Style(False), unicode=True)[1:]
+        if result.ok:
+            lines.append("Worked: every stage passed." + ("" if any(
+                s.stage == "idle" and not s.skipped for s in result.stages)
+                else " Idle timeouts were not tested (give idle seconds)."))
+        else:
+            lines.append(f"Failed at {result.stage}: {result.detail}")
+        return lines
 
     @property
     def pasted_texts(self) -> list[str]:
@@ -282,7 +396,8 @@ class Wizard:
 
     @property
     def has_evidence(self) -> bool:
-        return bool(self.session.pastes or self.session.answers)
+        s = self.session
+        return bool(s.pastes or s.answers or s.findings or s.probes or s.cleared)
 
     def next_question(self) -> dict[str, Any] | None:
         return self.session.next_question()

@@ -10,9 +10,9 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "BrowseScreen": "browse", "CauseScreen": "browse", "ConfigOutputScreen": "config",
-    "ConfigScreen": "config", "HomeScreen": "home", "PasteScreen": "paste", "QuestionScreen": "question",
-    "ResultScreen": "result", "VerifyScreen": "verify",
+    "BrowseScreen": "browse", "CauseScreen": "browse", "CheckScreen": "check", "ConfigOutputScreen": "config",
+    "ConfigScreen": "config", "HomeScreen": "home", "LiveScreen": "live", "PasteScreen": "paste",
+    "QuestionScreen": "question", "ResultScreen": "result", "VerifyScreen": "verify",
 }
 __all__ = sorted(_WHERE)
 

@@ -17,6 +17,8 @@ INTRO = ("WebSocket broken behind nginx? Paste what you see - a browser console 
 CHOICES = (
     ("paste", "p", "Paste what you see (an error, log lines)"),
     ("questions", "a", "Answer a few questions instead"),
+    ("check", "c", "Check my nginx config (a file, or paste it)"),
+    ("probe", "t", "Test a URL live (handshake, idle timeout)"),
     ("config", "g", "Generate a config (I know what I need)"),
     ("browse", "b", "Browse the knowledge (every known cause)"),
 )
@@ -63,6 +65,12 @@ class HomeScreen(WizardScreen):
 
     def action_config(self) -> None:
         self.wsapp.action_config()
+
+    def action_check(self) -> None:
+        self.wsapp.action_check()
+
+    def action_probe(self) -> None:
+        self.wsapp.action_probe()
 
     def action_browse(self) -> None:
         self.wsapp.action_browse()

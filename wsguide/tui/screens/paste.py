@@ -13,7 +13,7 @@ from ..state import Match
 from ..widgets.ranking import short_line
 from .base import WizardScreen
 
-HINT = ("Paste errors or log lines (browser console, nginx error.log, curl -i, client output). "
+HINT = ("Paste errors, log lines or your nginx config (console, error.log, curl -i, nginx -T). "
         "Each paste is diagnosed at once; pastes add up. Typed text: ctrl+d.")
 LINES_SHOWN = 3
 """Matching lines listed (each with the causes it points to); the ranking panel has the rest."""
@@ -86,6 +86,15 @@ class PasteScreen(WizardScreen):
     def _show(self, matches: list[Match], lines: int) -> None:
         out = Text()
         n = len(self.wizard.session.pastes)
+        config = self.wizard.pasted_config
+        if config is not None:
+            first, last = config.lines[0], config.lines[-1]
+            if config.error:
+                out.append(f"Lines {first}-{last} look like an nginx config, but it does not parse "
+                           f"({config.error}): not checked.\n", style="yellow")
+            else:
+                out.append(f"Lines {first}-{last} read as an nginx config: {len(config.checks)} finding(s).\n",
+                           style="italic")
         if not matches:
             out.append(f"Paste {n}: none of its {lines} line(s) matched a known message. ", style="bold")
             out.append("Paste more (the browser console, error.log), or press ctrl+n to answer questions.")
@@ -99,8 +108,9 @@ class PasteScreen(WizardScreen):
                 out.append(f" line {line} ", style="reverse" if found[0].strength == "strong" else "dim reverse")
                 out.append(" " + _cut(short_line(found[0].text), width - len(f" line {line}  ")) + "\n")
                 for m in found[:3]:
-                    mark = " (names the cause)" if m.strength == "strong" else ""
-                    out.append("   -> " + _cut(m.title + mark, width - 6) + "\n", style="italic")
+                    mark = " (names the cause)" if m.strength == "strong" and m.source == "paste" else ""
+                    said = ("config check: " if m.source == "audit" else "") + m.title + mark
+                    out.append("   -> " + _cut(said, width - 6) + "\n", style="italic")
                 if len(found) > 3:
                     out.append(f"   and {len(found) - 3} more cause(s)\n", style="dim")
             if len(by_line) > LINES_SHOWN:

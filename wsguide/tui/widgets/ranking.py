@@ -25,6 +25,21 @@ def short_line(text: str) -> str:
     return _LOG_PREFIX.sub("", text.strip())
 
 
+def evidence_label(ev: dict) -> tuple[str, str]:
+    """Where an evidence entry comes from and what it says: a pasted line, a config check
+    (the paste's line, or file:line), a live test."""
+    source = ev.get("source")
+    if source == "audit":
+        if ev.get("file") and ev.get("file") != "pasted config":
+            text = ev["text"]
+            prefix = f"{ev['file']}:{ev.get('config_line', ev['line'])}: "
+            return f"config {prefix[:-2]}", text[len(prefix):] if text.startswith(prefix) else text
+        return f"config line {ev['line']}", ev["text"]
+    if source == "probe":
+        return "live test", ev["text"].removeprefix("wsguide probe: ")
+    return f"line {ev['line']}", short_line(ev["text"])
+
+
 class RankingPanel(Static):
     """Top causes with their share and evidence (pasted lines, answers)."""
 
@@ -69,9 +84,9 @@ class RankingPanel(Static):
             for ev in r.evidence[: (1 if narrow and i == 1 else 0 if narrow else 2)]:
                 text.append("\n   " if narrow else "   ")
                 if "line" in ev:
-                    text.append(f"line {ev['line']}: ", style="dim italic")
-                    text.append(short_line(ev["text"])[:200] if narrow else short_line(ev["text"])[:160] + "\n",
-                                style="italic")
+                    where, said = evidence_label(ev)
+                    text.append(f"{where}: ", style="dim italic")
+                    text.append(said[:200] if narrow else said[:160] + "\n", style="italic")
                 else:
                     sign = "+" if ev.get("weight", 0) > 0 else "-"
                     said = ev["text"]
