@@ -125,6 +125,39 @@ def _messages(cause: dict[str, Any]) -> list[dict[str, Any]]:
             for s in sorted(groups, key=lambda s: order.index(s) if s in order else len(order))]
 
 
+SCOPE_NAMES = {
+    "ws-location": "in WebSocket locations", "location": "in proxied locations", "server": "in server blocks",
+    "upstream": "in upstream blocks", "map": "in map blocks", "events": "in events {}", "http": "in http {}",
+    "main": "in the main context",
+}
+
+
+def static_check(kb: KB, cid: str) -> dict[str, Any] | None:
+    """What `wsguide audit` looks for on behalf of a cause: each rule with its severity, where it
+    looks, and what it reports on its own `flag` example (None: the cause has no rules)."""
+    audit = kb.causes[cid].get("audit")
+    if not audit or not audit.get("rules"):
+        return None
+    from ..audit.audit import audit_text, fill, rules_from_kb
+    from ..audit.parse import ConfigError
+    from ..audit.selftest import example_options
+
+    doc = rules_from_kb(kb)
+    cause = doc["causes"][cid]
+    rules = []
+    for rule in cause["rules"]:
+        single = {"format": doc["format"], "causes": {cid: {**cause, "rules": [rule]}}}
+        try:
+            found = [f for f in audit_text(rule["flag"], single, example_options(rule["flag"])).findings
+                     if f.rule == rule["id"]]
+        except ConfigError:
+            found = []
+        message = found[0].message if found else fill(rule["message"], {})
+        rules.append({"id": rule["id"], "severity": rule["severity"],
+                      "scope": SCOPE_NAMES.get(rule["scope"], rule["scope"]), "example": message})
+    return {"rules": rules, "blind": " ".join(str(audit.get("lab", "")).split())}
+
+
 def cause_page(kb: KB, cid: str) -> str:
     """The markdown page for one cause, without the hash footer."""
     # Optional fields filled in, so the template (StrictUndefined) needs no guards.
@@ -135,6 +168,7 @@ def cause_page(kb: KB, cid: str) -> str:
     return _render("cause.md.j2", cause=cause, layer=LAYER_NAMES.get(cause["layer"], cause["layer"]),
                    stage=STAGE_NAMES.get(cause["stage"], cause["stage"]), messages=_messages(cause),
                    fix=_fix_context(kb, cid), related=related, symptom=symptom(kb, cid)[0],
+                   static=static_check(kb, cid),
                    clue=symptom(kb, cid)[1])
 
 
