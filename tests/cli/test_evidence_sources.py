@@ -172,3 +172,5 @@ def test_the_cheap_check(text):
     assert has_config(text)
     assert not has_config(ERROR_426)
     assert not has_config("upstream timed out (110: Connection timed out) while reading upstream")
+    assert not has_config("http://chat.example.com/ws failed {code: 1006}")
+    assert not has_config("Server {version: 3}\nmapping {a: 1}")

@@ -113,6 +113,8 @@ def _audit_pastes(pasted: list[tuple[int, str]], extra_kb: list[str] | None) -> 
                 f.line = f.input_line
         findings += done.findings
         summary["files"] += done.result.files
+    if not summary["lines"] and not summary["errors"]:
+        return [], None  # it looked like one (a `server {` in prose), but no line reads as config
     summary["findings"] = len(findings)
     if summary["lines"]:
         print(f"wsguide: note: audited the nginx config in the paste (lines {_ranges(summary['lines'])}): "

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..audit.pasted import PastedAudit
     from ..lookup import LookupResult
 
-CONFIG_HINT = re.compile(r"^\s*(server|location|upstream|map|http|events)\b[^;{\n]*\{|^# configuration file ",
+CONFIG_HINT = re.compile(r"^[ \t]*(server|location|upstream|map|http|events)([ \t][^;{\n]*)?\{|^# configuration file ",
                          re.MULTILINE)
 """A block start of an nginx config, or the file header of `nginx -T` output."""
 
