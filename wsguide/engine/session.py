@@ -98,6 +98,7 @@ class Session:
     def __post_init__(self) -> None:
         self._index: dict[str, Any] | None = None
         self._rules: dict[str, Any] | None = None
+        self._said_by: dict[str, str] = {}
         self.graph = G.build(self.kb)
         self._weights = {qid: G.evidence_weights(self.graph, qid) for qid in self.kb.questions}
         self._detectors = self._compile_detectors()
@@ -194,14 +195,22 @@ class Session:
     def _infer_answers(self) -> None:
         """Answers that the pasted lines state outright (a status code, a close code, a log line)."""
         found: dict[str, set[str]] = {}
-        texts = [p.text for p in self.pastes] + ["\n".join(p.result.evidence) for p in self.probes]
-        for text in texts:
+        said_by: dict[str, set[str]] = {}
+        texts = [("your paste", p.text) for p in self.pastes] + [
+            ("the live test", "\n".join(p.result.evidence)) for p in self.probes]
+        for who, text in texts:
             for line in text.splitlines():
                 for qid, aid, pattern in self._detectors:
                     if pattern.search(line):
                         found.setdefault(qid, set()).add(aid)
+                        said_by.setdefault(qid, set()).add(who)
         # Two different status codes pasted: the paste does not settle that question.
         self.inferred = {qid: next(iter(a)) for qid, a in found.items() if len(a) == 1}
+        self._said_by = {qid: " and ".join(sorted(who, reverse=True)) for qid, who in said_by.items()}
+
+    def inferred_by(self, qid: str) -> str:
+        """Who stated an inferred answer: "your paste", "the live test", or both."""
+        return self._said_by.get(qid, "your paste")
 
     # -- model ---------------------------------------------------------------------------
 
@@ -275,7 +284,7 @@ class Session:
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(cid, 0.0)
             if w:
-                how = "" if qid in self.answers else " (from your paste)"
+                how = "" if qid in self.answers else f" (from {self.inferred_by(qid)})"
                 ev.append({"question": qid, "answer": aid, "weight": w,
                            "text": f"{self.kb.questions[qid]['ask']} -> {self._label(qid, aid)}{how}"})
         return ev
@@ -379,7 +388,7 @@ class Session:
         for qid, aid in self.effective_answers().items():
             w = self._weights[qid].get(aid, {}).get(lead.id, 0.0)
             if w > 0:
-                who = "You answered" if qid in self.answers else "Your paste says"
+                who = "You answered" if qid in self.answers else f"{self.inferred_by(qid).capitalize()} says"
                 lines.append(f"{who} '{self._label(qid, aid)}' ({qid}), which supports it.")
         if len(ranked) > 1:
             second = ranked[1]

@@ -268,6 +268,7 @@ class Wizard:
         self.config_cause: str | None = None
         self.chosen: str | None = None
         """A cause the user picked to work on instead of the leader (None: the leader)."""
+        self.pasted_config: ConfigChecked | None = None
 
     # -- evidence --------------------------------------------------------------------------
 
@@ -292,8 +293,8 @@ class Wizard:
         self.chosen = None
         return matches
 
-    pasted_config: ConfigChecked | None = None
-    """What the last paste's nginx config gave (None: the paste held no config)."""
+    # pasted_config (set in __init__ and paste()): what the last paste's nginx config gave
+    # (None: the paste held no config).
 
     def _title(self, cid: str) -> str:
         return str(self.kb.causes[cid]["title"]) if cid in self.kb.causes else cid
