@@ -66,6 +66,9 @@ class CheckScreen(WizardScreen):
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - shown on screen; a bad file must not end the wizard
+            self.app.call_from_thread(self._failed, f"cannot check {path.strip()}: {exc}")
+            return
         self.app.call_from_thread(self._done, result)
 
     def _failed(self, message: str) -> None:

@@ -74,8 +74,17 @@ class LiveScreen(WizardScreen):
                 self.app.call_from_thread(self._show_progress,
                                           f"Connected. Idle: {done:.0f} s of {total:g} s, still open ...")
 
-        result = self.wizard.run_probe(target, options, progress)
+        try:
+            result = self.wizard.run_probe(target, options, progress)
+        except Exception as exc:  # noqa: BLE001 - shown on screen; a failed test must not end the wizard
+            self.app.call_from_thread(self._failed, str(exc) or type(exc).__name__)
+            return
         self.app.call_from_thread(self._done, result)
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self.query_one("#run", Button).disabled = False
+        self.query_one("#stages", Static).update(Text(f"The test could not run: {message}", style="bold red"))
 
     def _done(self, result) -> None:  # type: ignore[no-untyped-def]
         self.running = False
