@@ -77,7 +77,7 @@ def test_the_426_with_the_config_points_at_inheritance(capsys):
     # Line 10 of the paste: the location's own proxy_set_header (line 9 of the config).
     assert found and found[0]["line"] == 10 and found[0]["severity"] == "error"
     assert "proxy_set_header" in found[0]["text"]
-    assert doc["audit"]["findings"] >= 1 and doc["audit"]["lines"][0] == 2  # line 1 is the error
+    assert doc["audit"]["findings"] >= 1 and doc["audit"]["lines"] == [[2, 12]]  # line 1 is the error
     assert any(e["line"] == 1 for e in _evidence(doc, "missing-upgrade-headers"))  # still evidence
     assert "audited the nginx config in the paste (lines 2-12): 3 finding(s)" in doc["_stderr"]
 

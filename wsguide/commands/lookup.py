@@ -116,21 +116,20 @@ def _audit_pastes(pasted: list[tuple[int, str]], extra_kb: list[str] | None) -> 
     if not summary["lines"] and not summary["errors"]:
         return [], None  # it looked like one (a `server {` in prose), but no line reads as config
     summary["findings"] = len(findings)
+    summary["lines"] = _ranges(summary["lines"])
     if summary["lines"]:
-        print(f"wsguide: note: audited the nginx config in the paste (lines {_ranges(summary['lines'])}): "
+        shown = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in summary["lines"])
+        print(f"wsguide: note: audited the nginx config in the paste (lines {shown}): "
               f"{len(findings)} finding(s)", file=sys.stderr)
     return findings, summary
 
 
-def _ranges(lines: list[int]) -> str:
-    """1,2,3,7,8 -> '1-3, 7-8'."""
-    out: list[str] = []
-    start = prev = lines[0]
-    for n in [*lines[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(f"{start}-{prev}" if prev != start else f"{start}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(out)
+def _ranges(lines: list[int]) -> list[list[int]]:
+    """1,2,3,7,8 -> [[1, 3], [7, 8]]."""
+    out: list[list[int]] = []
+    for n in lines:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return out
