@@ -174,3 +174,16 @@ def test_the_cheap_check(text):
     assert not has_config("upstream timed out (110: Connection timed out) while reading upstream")
     assert not has_config("http://chat.example.com/ws failed {code: 1006}")
     assert not has_config("Server {version: 3}\nmapping {a: 1}")
+
+
+def test_a_config_in_a_markdown_fence_with_elisions(capsys):
+    """Issue-style pastes: prose, a fenced config with `...` for the rest, more prose. The
+    elided config is read (findings count half: the missing lines may be in the part left out)."""
+    text = (ERROR_426 + "\n\nMy nginx config:\n```nginx\nserver {\n    listen 443 ssl;\n    ...\n"
+            "    location /ws {\n        proxy_pass http://127.0.0.1:8000;\n        …\n    }\n}\n```\nAny ideas?\n")
+    doc = _json(capsys, "lookup", text)
+    assert doc["audit"]["lines"] == [[5, 12]] and not doc["audit"]["errors"]
+    found = [e for e in _evidence(doc, "missing-upgrade-headers") if e.get("source") == "audit"]
+    assert found and found[0]["line"] == 8  # location /ws
+    # 0.5 from the 426 line: the finding's 0.8 counts half (0.4) in an elided config.
+    assert doc["causes"][0]["id"] == "missing-upgrade-headers" and doc["causes"][0]["score"] == 0.5

@@ -105,3 +105,9 @@ def test_a_probe_that_worked_adds_no_hit(kb):
     session = Session(kb)
     probed = session.add_probe(Probe(ok=True, stage="done", evidence=[]))
     assert probed.hits == [] and session.probes == [probed]
+
+
+def test_an_elided_config_clears_nothing(kb):
+    session = Session(kb)
+    pasted = session.paste(ERROR_426 + "\n" + GOOD_LOCATION.replace("    proxy_read_timeout 1h;\n", "    ...\n"))
+    assert pasted.config_lines and not session.cleared

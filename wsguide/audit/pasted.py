@@ -26,11 +26,14 @@ from .rules import Options
 from .stdin import _HEADER
 
 PASTED = "pasted config"
+ELIDED_FACTOR = 0.5
 _NAME = r"[a-z_][a-z0-9_]*"
 _BLOCK = re.compile(rf"^\s*{_NAME}\b[^;{{}}]*\{{")
 _DIRECTIVE = re.compile(rf"^\s*{_NAME}(\s[^{{}}]*)?;\s*(#.*)?$")
 _CLOSE = re.compile(r"^\s*\}")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
+_ELIDED = re.compile(r"^\s*(\.{2,}|…+|\[\.\.\.\]|<\.\.\.>)\s*$")
+"""A line people write for "the rest of the block": read as blank inside a config."""
 
 
 @dataclass
@@ -42,6 +45,9 @@ class PastedAudit:
     """The paste's lines (1-based) read as config."""
     error: str = ""
     """Why the config part could not be audited (a syntax error), else ''."""
+    elided: bool = False
+    """The config leaves lines out (`...`): what is missing may be there, so each finding
+    counts half (ELIDED_FACTOR) and a clean result clears nothing."""
 
     @property
     def findings(self) -> list[Any]:
@@ -117,7 +123,7 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
                 if ".." in Path(rel).parts or not rel:
                     target = root / f"file{n}.conf"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text("\n".join(ln if k else "" for ln, k in zip(body, mask, strict=True)) + "\n",
+                target.write_text("\n".join(_line(ln, k) for ln, k in zip(body, mask, strict=True)) + "\n",
                                   encoding="utf-8")
                 files.append((target, name, h + 2))
                 used += [h + 2 + i for i, k in enumerate(mask) if k]
@@ -127,7 +133,8 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
             for n, (start, end) in enumerate(_runs(mask)):
                 target = root / f"pasted-{n + 1}.conf"
                 # Blank lines before the run: the file's line numbers are the paste's.
-                target.write_text("\n" * start + "\n".join(all_lines[start:end]) + "\n", encoding="utf-8")
+                target.write_text("\n" * start + "\n".join(_line(ln, True) for ln in all_lines[start:end]) + "\n",
+                                  encoding="utf-8")
                 files.append((target, PASTED, 1))
                 used += list(range(start + 1, end + 1))
             paths = [f[0] for f in files]
@@ -140,7 +147,10 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
             at = exc.line + first - 1
             return PastedAudit(None, used, f"line {at}: {exc.message}" + (f" ({shown}:{exc.line})"
                                                                           if shown != PASTED else ""))
+        elided = any(_ELIDED.match(all_lines[n - 1]) for n in used if 0 < n <= len(all_lines))
         for f in result.findings:
+            if elided:
+                f.strength = round(f.strength * ELIDED_FACTOR, 3)
             shown, first = _shown(f.file, files)
             f.input_line = f.line + first - 1
             f.file = shown
@@ -148,7 +158,12 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
                 f.line = f.input_line
         result.files = list(dict.fromkeys(_shown(x, files)[0] for x in result.files))
         result.notes = [_replace(n, files) for n in result.notes]
-    return PastedAudit(result, used)
+    return PastedAudit(result, used, elided=elided)
+
+
+def _line(line: str, keep: bool) -> str:
+    """A line as the config file gets it: blank when it is not config or is an elision."""
+    return line if keep and not _ELIDED.match(line) else ""
 
 
 def _shown(file: str, files: list[tuple[Path, str, int]]) -> tuple[str, int]:

@@ -102,11 +102,11 @@ def _audit_pastes(pasted: list[tuple[int, str]], extra_kb: list[str] | None) -> 
         done = audit_paste(text, rules)
         if done is None:
             continue
-        summary["lines"] += [before + n for n in done.lines]
         if done.error:
             print(f"wsguide: note: the pasted nginx config was not audited: {done.error}", file=sys.stderr)
             summary["errors"].append(done.error)
             continue
+        summary["lines"] += [before + n for n in done.lines]
         for f in done.findings:
             f.input_line += before
             if f.file == "pasted config":

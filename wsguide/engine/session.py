@@ -162,7 +162,7 @@ class Session:
             done = audit_paste(text, self.audit_rules())
             if done is not None:
                 pasted.findings, pasted.config_lines, pasted.config_error = done.findings, done.lines, done.error
-                self.add_findings(done.findings, done.result)
+                self.add_findings(done.findings, None if done.elided else done.result)
         self.pastes.append(pasted)
         self._infer_answers()
         return pasted
