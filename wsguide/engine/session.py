@@ -53,6 +53,8 @@ class Pasted:
     """The lines read as an nginx config (empty: none)."""
     config_error: str = ""
     """Why that config could not be audited (a syntax error), else ''."""
+    config_elided: bool = False
+    """The config leaves lines out (`...`): its findings count half."""
 
 
 @dataclass
@@ -162,6 +164,7 @@ class Session:
             done = audit_paste(text, self.audit_rules())
             if done is not None:
                 pasted.findings, pasted.config_lines, pasted.config_error = done.findings, done.lines, done.error
+                pasted.config_elided = done.elided
                 self.add_findings(done.findings, None if done.elided else done.result)
         self.pastes.append(pasted)
         self._infer_answers()

@@ -144,6 +144,8 @@ class ConfigChecked:
     """For a pasted config: the lines of the paste read as config."""
     error: str = ""
     """A pasted config that did not parse: why (nothing was checked)."""
+    elided: bool = False
+    """A pasted config with lines left out (`...`): its findings count half."""
 
 
 @dataclass
@@ -289,7 +291,7 @@ class Wizard:
         if pasted.config_lines:
             self.pasted_config = ConfigChecked(
                 sorted({f.file for f in pasted.findings}), [self._check(f) for f in pasted.findings],
-                lines=pasted.config_lines, error=pasted.config_error)
+                lines=pasted.config_lines, error=pasted.config_error, elided=pasted.config_elided)
         self.chosen = None
         return matches
 

@@ -93,7 +93,8 @@ class PasteScreen(WizardScreen):
                 out.append(f"Lines {first}-{last} look like an nginx config, but it does not parse "
                            f"({config.error}): not checked.\n", style="yellow")
             else:
-                out.append(f"Lines {first}-{last} read as an nginx config: {len(config.checks)} finding(s).\n",
+                gaps = " (with lines left out: they count half)" if config.elided else ""
+                out.append(f"Lines {first}-{last} read as an nginx config: {len(config.checks)} finding(s){gaps}.\n",
                            style="italic")
         if not matches:
             out.append(f"Paste {n}: none of its {lines} line(s) matched a known message. ", style="bold")
