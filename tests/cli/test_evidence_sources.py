@@ -187,3 +187,13 @@ def test_a_config_in_a_markdown_fence_with_elisions(capsys):
     assert found and found[0]["line"] == 8  # location /ws
     # 0.5 from the 426 line: the finding's 0.8 counts half (0.4) in an elided config.
     assert doc["causes"][0]["id"] == "missing-upgrade-headers" and doc["causes"][0]["score"] == 0.5
+
+
+def test_diagnose_config_from_stdin_nginx_t(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(NGINX_T.encode())))
+    doc = _json(capsys, "diagnose", "--config", "-")
+    assert any(f["cause"] == "proxy-read-timeout" and f["file"] == "/etc/nginx/conf.d/app.conf" and f["line"] == 8
+               for f in doc["findings"])
+    assert main(["diagnose", "--config", "-", "--paste-file", "-"]) == 2

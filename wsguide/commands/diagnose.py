@@ -12,6 +12,7 @@ EXAMPLES = """examples:
   wsguide diagnose --answer symptom=drops-later --answer drop-interval=about-100s
   wsguide diagnose --paste-file console.txt --answer in-front=cloudflare --json
   wsguide diagnose --paste-file error.txt --config /etc/nginx/nginx.conf
+  sudo nginx -T 2>/dev/null | wsguide diagnose --config - --paste "Unexpected response code: 426"
   wsguide diagnose --probe wss://chat.example.com/ws --idle 70 --runbook ws.md
 
 --config audits an nginx config (as `wsguide audit` does) and --probe runs a live test (as
@@ -27,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="an answer to a question (repeatable); ANSWER '?' means I don't know")
     p.add_argument("--config", action="append", default=[], metavar="PATH",
                    help="audit this nginx config (nginx.conf with its includes, a directory holding one, "
-                        "or snippets; repeatable) and take its findings as evidence")
+                        "or snippets; '-' reads stdin, e.g. nginx -T; repeatable) and take its findings as evidence")
     p.add_argument("--probe", metavar="URL", help="live-test this ws:// or wss:// URL and take what it saw as evidence")
     p.add_argument("--idle", type=_seconds("--idle"), default=0.0, metavar="SECONDS",
                    help="with --probe: stay open this long sending nothing, to catch idle timeouts (default 0)")
@@ -76,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.idle or args.insecure) and not args.probe:
         raise UserError("--idle and --insecure go with --probe URL")
+    if "-" in args.config and "-" in args.paste_file:
+        raise UserError("--config - and --paste-file - both read stdin; give one of them a file")
     target = None
     if args.probe:
         from ..probe.target import parse_target
@@ -170,12 +173,19 @@ def _config_paths(paths: list[str]) -> list[str]:
 
 
 def _audit(session, paths: list[str]):
-    """`wsguide audit PATH ...` into the session; a config that does not parse is a usage error."""
-    from ..audit import ConfigError, audit
+    """`wsguide audit PATH ...` into the session; a config that does not parse is a usage error.
+    `-` reads the config from stdin (`nginx -T` output is split back into its files)."""
+    from ..audit import ConfigError, Options, audit
     from ..errors import UserError
 
     try:
-        result = audit(_config_paths(paths), rules=session.audit_rules())
+        if "-" in paths:
+            from ..audit.stdin import audit_stdin
+
+            files = _config_paths([p for p in paths if p != "-"])
+            result = audit_stdin(sys.stdin.buffer.read(), files, Options(), session.audit_rules())
+        else:
+            result = audit(_config_paths(paths), rules=session.audit_rules())
     except ConfigError as exc:
         raise UserError(f"--config: {exc}") from None
     for note in result.notes:
