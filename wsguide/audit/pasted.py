@@ -144,6 +144,8 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
             result = audit([str(p) for p in paths], options, rules=rules)
         except ConfigError as exc:
             shown, first = _shown(exc.file, files)
+            if first is None:
+                return PastedAudit(None, used, str(exc))
             at = exc.line + first - 1
             return PastedAudit(None, used, f"line {at}: {exc.message}" + (f" ({shown}:{exc.line})"
                                                                           if shown != PASTED else ""))
@@ -152,6 +154,8 @@ def audit_pasted(text: str, rules: dict[str, Any], options: Options | None = Non
             if elided:
                 f.strength = round(f.strength * ELIDED_FACTOR, 3)
             shown, first = _shown(f.file, files)
+            if first is None:
+                continue  # a file of this machine an include found (/etc/nginx/proxy_params): not pasted
             f.input_line = f.line + first - 1
             f.file = shown
             if shown == PASTED:
@@ -166,12 +170,13 @@ def _line(line: str, keep: bool) -> str:
     return line if keep and not _ELIDED.match(line) else ""
 
 
-def _shown(file: str, files: list[tuple[Path, str, int]]) -> tuple[str, int]:
-    """The name a temporary file stands for and the paste line of its line 1."""
+def _shown(file: str, files: list[tuple[Path, str, int]]) -> tuple[str, int | None]:
+    """The name a temporary file stands for and the paste line of its line 1 (None: not a file
+    of the paste)."""
     for target, shown, first in files:
         if file == str(target) or Path(file).resolve() == target.resolve():
             return shown, first
-    return file, 1
+    return file, None
 
 
 def _replace(note: str, files: list[tuple[Path, str, int]]) -> str:

@@ -108,6 +108,8 @@ def _audit_pastes(pasted: list[tuple[int, str]], extra_kb: list[str] | None) -> 
             continue
         summary["lines"] += [before + n for n in done.lines]
         for f in done.findings:
+            if f.input_line is None:
+                continue  # in a file of this machine that an include found, not in the paste
             f.input_line += before
             if f.file == "pasted config":
                 f.line = f.input_line
