@@ -12,6 +12,10 @@ EXAMPLES = """examples:
   tail -n 500 /var/log/nginx/error.log | wsguide lookup
   wsguide lookup --file /var/log/nginx/error.log --file /var/log/nginx/error.log.2.gz
   wsguide lookup --json --top 3 - < paste.txt
+  (echo "$ERROR"; sudo nginx -T 2>/dev/null) | wsguide lookup
+
+An nginx config (or nginx -T output) in TEXT or stdin is audited too (`wsguide audit`), and its
+findings rank with the error lines; log files given with --file never are.
 
 exit status: 0 (also when nothing is recognised), 2 on unusable input."""
 
