@@ -53,3 +53,28 @@ def test_cli_package_imports_are_light():
     code = f"import sys, wsguide.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+# Each of these costs a few ms of a paste's start-up (measured: typing ~3, dataclasses with
+# inspect ~6, pathlib ~3, hashlib's OpenSSL ~3, importlib.resources ~3, textwrap ~2); together
+# they made `wsguide lookup` miss its 5x `python -c pass` budget. The warm path uses plain
+# classes, os.path and zlib instead.
+STARTUP_COSTLY = ("typing", "dataclasses", "inspect", "pathlib", "hashlib", "importlib.resources",
+                  "textwrap")
+
+COSTLY_PROBE = """
+import sys
+from wsguide.__main__ import main
+assert main(["lookup", {text!r}]) == 0
+print(sorted(m for m in sys.modules if m in {costly!r}), file=sys.stderr)
+"""
+
+
+def test_warm_lookup_skips_modules_that_cost_startup_time(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    code = COSTLY_PROBE.format(text=ERROR, costly=set(STARTUP_COSTLY))
+    for _ in range(2):  # cold (builds the index: anything goes), then warm
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr

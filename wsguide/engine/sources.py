@@ -19,9 +19,11 @@ Imports nothing heavy at module level: `wsguide lookup` imports it on every run.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing costs start-up time; the names are for annotations only
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..audit.pasted import PastedAudit
     from ..lookup import LookupResult
 

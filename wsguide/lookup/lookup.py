@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, BinaryIO
-
 from .scan import PASTE_LIMIT, ScanResult, read_up_to, scan_file, scan_stream, scan_text
 from .scoring import signature_score
-from .signatures import Matcher
+from .signatures import Matcher, Signature
+
+TYPE_CHECKING = False  # typing costs start-up time; the names are for annotations only
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
+
+# Plain classes, not dataclasses: importing dataclasses (and inspect with it) is a measurable
+# share of a paste's start-up time.
 
 
-@dataclass
 class Evidence:
-    text: str
-    line: int
-    signature: str
-    source: str
-    strength: str
+    __slots__ = ("text", "line", "signature", "source", "strength")
+
+    def __init__(self, text: str, line: int, signature: str, source: str, strength: str) -> None:
+        self.text, self.line, self.signature, self.source, self.strength = text, line, signature, source, strength
+
+    def __repr__(self) -> str:
+        return f"Evidence({self.text!r}, line={self.line}, signature={self.signature!r})"
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "line": self.line, "signature": self.signature,
                 "source": self.source, "strength": self.strength}
 
 
-@dataclass
 class CauseHit:
-    id: str
-    title: str
-    score: float
-    count: int
-    evidence: list[Evidence]
-    fix: str
-    next: str
-    strong: bool
+    __slots__ = ("id", "title", "score", "count", "evidence", "fix", "next", "strong")
+
+    def __init__(self, id: str, title: str, score: float, count: int, evidence: list[Evidence],  # noqa: A002
+                 fix: str, next: str, strong: bool) -> None:  # noqa: A002
+        self.id, self.title, self.score, self.count = id, title, score, count
+        self.evidence, self.fix, self.next, self.strong = evidence, fix, next, strong
+
+    def __repr__(self) -> str:
+        return f"CauseHit({self.id!r}, score={self.score:.3f}, count={self.count})"
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "score": round(self.score, 3),
@@ -40,10 +45,12 @@ class CauseHit:
                 "fix": self.fix, "next": self.next}
 
 
-@dataclass
 class LookupResult:
-    causes: list[CauseHit] = field(default_factory=list)
-    lines_read: int = 0
+    __slots__ = ("causes", "lines_read")
+
+    def __init__(self, causes: list[CauseHit] | None = None, lines_read: int = 0) -> None:
+        self.causes = [] if causes is None else causes
+        self.lines_read = lines_read
 
     def as_dict(self) -> dict[str, Any]:
         return {"causes": [c.as_dict() for c in self.causes], "lines_read": self.lines_read}
@@ -54,20 +61,27 @@ class Lookup:
 
     def __init__(self, index: dict[str, Any]) -> None:
         self.index = index
-        self.matcher = Matcher(index["signatures"])
         self.scan = ScanResult()
-        self._log_matcher: Matcher | None = None
+        self._full: dict[bool, Matcher] = {}  # prose? -> a matcher over every signature
+        self._signatures: dict[int, Signature] = {}  # what every matcher used so far knows
+
+    def _use(self, matcher: Matcher) -> Matcher:
+        self._signatures.update((s.index, s) for s in matcher.signatures)
+        return matcher
 
     def _matcher_for(self, size: int) -> Matcher:
-        """Pastes get every signature; logs beyond PASTE_LIMIT skip people's prose."""
-        if size <= PASTE_LIMIT:
-            return self.matcher
-        if self._log_matcher is None:
-            self._log_matcher = Matcher(self.index["signatures"], prose=False)
-        return self._log_matcher
+        """Logs beyond PASTE_LIMIT skip people's prose; built once, on first use."""
+        prose = size <= PASTE_LIMIT
+        if prose not in self._full:
+            self._full[prose] = Matcher(self.index["signatures"], prose=prose)
+        return self._use(self._full[prose])
 
     def add_text(self, text: str) -> None:
-        scan_text(self.matcher, text, self.scan)
+        if len(text) <= PASTE_LIMIT:  # a paste: a matcher of just the signatures it can hit
+            matcher = self._use(Matcher(self.index["signatures"], text=text))
+        else:
+            matcher = self._matcher_for(0)
+        scan_text(matcher, text, self.scan)
 
     def add_file(self, path: str, progress=None) -> None:
         import os
@@ -86,7 +100,7 @@ class Lookup:
         return head if len(head) <= PASTE_LIMIT else None
 
     def ranked(self, top: int | None = 5) -> LookupResult:
-        sigs = {s.index: s for s in self.matcher.signatures}
+        sigs = self._signatures
         hits = []
         for cid, indexes in self.scan.matched.items():
             matched = [sigs[i] for i in indexes]

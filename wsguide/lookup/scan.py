@@ -11,11 +11,13 @@ import gzip
 import sys
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import BinaryIO
 
 from ..errors import UserError
 from .signatures import Matcher, Signature
+
+TYPE_CHECKING = False  # typing costs start-up time; the names are for annotations only
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 CHUNK = 8 << 20
 PASTE_LIMIT = 1 << 20  # up to this size an input is a paste (people's prose signatures apply)
@@ -24,24 +26,28 @@ MAX_EVIDENCE_CHARS = 400
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-@dataclass
 class Hit:
     """One input line that matched, with the signatures it matched."""
 
-    line: int
-    text: str
-    signatures: list[Signature]
+    __slots__ = ("line", "text", "signatures")
+
+    def __init__(self, line: int, text: str, signatures: list[Signature]) -> None:
+        self.line, self.text, self.signatures = line, text, signatures
 
 
-@dataclass
 class ScanResult:
-    lines_read: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    """cause id -> number of input lines that matched one of its signatures"""
-    matched: dict[str, set[int]] = field(default_factory=dict)
-    """cause id -> indexes of the distinct signatures that matched"""
-    samples: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
-    """cause id -> up to MAX_SAMPLES (line number, text, signature id)"""
+    """What a scan saw (a plain class: dataclasses cost start-up time)."""
+
+    __slots__ = ("lines_read", "counts", "matched", "samples")
+
+    def __init__(self) -> None:
+        self.lines_read = 0
+        self.counts: dict[str, int] = {}
+        """cause id -> number of input lines that matched one of its signatures"""
+        self.matched: dict[str, set[int]] = {}
+        """cause id -> indexes of the distinct signatures that matched"""
+        self.samples: dict[str, list[tuple[int, str, str]]] = {}
+        """cause id -> up to MAX_SAMPLES (line number, text, signature id)"""
 
     def add(self, hit: Hit) -> None:
         seen: set[str] = set()

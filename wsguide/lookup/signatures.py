@@ -9,26 +9,28 @@ lines never reach Python code at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import re2
 
 from ..kb.literals import required_literals
 
+TYPE_CHECKING = False  # typing costs start-up time; the names are for annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
-@dataclass(frozen=True)
+
 class Signature:
-    index: int
-    id: str
-    cause: str
-    source: str
-    group: str
-    strength: str
-    weight: float
-    pattern: bytes
-    all: tuple[bytes, ...]
-    none: tuple[bytes, ...]
+    """One compiled signature (a plain class: dataclasses and typing cost start-up time)."""
+
+    __slots__ = ("index", "id", "cause", "source", "group", "strength", "weight", "pattern", "all", "none")
+
+    def __init__(self, *, index: int, id: str, cause: str, source: str, group: str,  # noqa: A002
+                 strength: str, weight: float, pattern: bytes, all: tuple[bytes, ...],  # noqa: A002
+                 none: tuple[bytes, ...]) -> None:
+        self.index, self.id, self.cause, self.source, self.group = index, id, cause, source, group
+        self.strength, self.weight, self.pattern, self.all, self.none = strength, weight, pattern, all, none
+
+    def __repr__(self) -> str:
+        return f"Signature({self.id!r}, cause={self.cause!r}, {self.strength})"
 
 
 PROSE = "user-description"
@@ -38,7 +40,8 @@ def _pattern(sig: dict[str, Any]) -> tuple[bytes, tuple[bytes, ...], list[str] |
     """The RE2 pattern for the Set, the phrases still to check on the line, and the required literals."""
     if "regex" in sig:
         rest = tuple(p.lower().encode() for p in sig.get("all", []))
-        return sig["regex"].encode(), rest, required_literals(sig["regex"])
+        required = sig["literals"] if "literals" in sig else required_literals(sig["regex"])
+        return sig["regex"].encode(), rest, required
     phrases = [p.lower() for p in sig["all"]]
     lead = max(phrases, key=len)  # the rarest-looking phrase does the searching
     rest = tuple(p.encode() for p in phrases if p != lead)
@@ -54,8 +57,11 @@ class Matcher:
             prose is not in error.log, and its loose patterns would slow every scan).
     """
 
-    def __init__(self, signatures: list[dict[str, Any]], prose: bool = True) -> None:
+    def __init__(self, signatures: list[dict[str, Any]], prose: bool = True, text: str | None = None) -> None:
         self.signatures: list[Signature] = []
+        # For one paste, only signatures with a required literal somewhere in it can match a line
+        # of it: leaving the rest out makes the RE2 set a few patterns, not hundreds (start-up time).
+        present = text.lower() if text is not None else None
         options = re2.Options()
         options.case_sensitive = False
         options.max_mem = 64 << 20
@@ -71,6 +77,8 @@ class Matcher:
                 pattern=pattern, all=rest, none=tuple(p.lower().encode() for p in sig.get("none", [])),
             )
             if sig["source"] == PROSE and not prose:
+                continue
+            if present is not None and required and not any(lit.lower() in present for lit in required):
                 continue
             self.rset.Add(pattern)
             self.signatures.append(signature)
