@@ -83,7 +83,7 @@ def rules_from_kb(kb: Any) -> dict[str, Any]:
 
 def load_rules(extra: list[str] | None = None) -> dict[str, Any]:
     """Audit rules of the built-in KB plus extra directories, from cache when current."""
-    from ..kb.index import _cache_dir, _key
+    from ..kb.index import _cache_dir, _key, _prune
     from ..kb.paths import kb_dirs
 
     dirs = kb_dirs(extra)
@@ -103,6 +103,7 @@ def load_rules(extra: list[str] | None = None) -> dict[str, Any]:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(doc), encoding="utf-8")
         os.replace(tmp, path)
+        _prune(str(path.parent), keep=str(path), prefix="audit-")
     except OSError:
         pass  # an unwritable cache only costs time
     return doc
