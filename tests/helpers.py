@@ -20,3 +20,21 @@ def run_cli(*args: str, stdin: bytes | str | None = None, env: dict[str, str] | 
     return subprocess.CompletedProcess(proc.args, proc.returncode,
                                        proc.stdout.decode("utf-8", "replace"),
                                        proc.stderr.decode("utf-8", "replace"))
+
+
+# A config whose WebSocket location sets its own proxy_set_header, so the Upgrade/Connection
+# headers of server{} are not inherited (proxy-set-header-inheritance), with the error it gives.
+ERROR_426 = ("WebSocket connection to 'wss://chat.example.com/ws' failed: Error during WebSocket handshake: "
+             "Unexpected response code: 426")
+INHERITANCE_CONF = """server {
+    listen 80;
+    server_name chat.example.com;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+    location /ws {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_set_header X-Real-IP $remote_addr;
+    }
+}
+"""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.labs import harness
-from tests.labs.harness import DEFAULT_FIXED, DEFAULT_MAIN, TLS_BACKENDS, fix_parts, nginx_conf, parse_backend
+from tests.labs.harness import TLS_BACKENDS, parse_backend
 from wsguide.errors import UserError
 
 
@@ -57,22 +57,5 @@ def lab_configs(kb: Any, cause_id: str, workdir: Path) -> dict[str, str]:
             "upstream": f"{scheme}://127.0.0.1:{ports[0]}",
             "ca": str(prefix / "ca.pem"), "cert": str(prefix / "cert.pem"), "key": str(prefix / "key.pem"),
         }
-        for i, p in enumerate(ports[1:], start=2):
-            values[f"backend{i}"] = f"127.0.0.1:{p}"
-        values["map"] = render(kb, kb.snippets["ws-upgrade-map.conf.j2"], {})
-        declared = kb.causes[cause_id]["fix"].get("variables", {})
-        fix_vars = {k: render(kb, v, values) for k, v in lab.get("fix_vars", {}).items()}
-        for name in declared:
-            if name not in fix_vars and name in ("upstream", "backend", "port", "listen"):
-                fix_vars[name] = str(values[name])
-        values.update(fix_parts(kb, cause_id, fix_vars))
-        values["broken"] = render(kb, lab["broken"]["config"], values)
-        values["broken_main"] = render(kb, lab["broken"].get("main", DEFAULT_MAIN), values)
-        if which == "broken":
-            body, main = values["broken"], values["broken_main"]
-        else:
-            body = render(kb, run.get("config", DEFAULT_FIXED), values)
-            default_main = "{{ fix_main }}" if values["fix_main"] else "{{ broken_main }}"
-            main = render(kb, run.get("main", default_main), values)
-        out[which] = nginx_conf(prefix, main, body)
+        out[which] = harness.variant_config(kb, cause_id, lab, which, values, ports, render_fn=render)
     return out

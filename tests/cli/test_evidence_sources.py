@@ -10,24 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import ERROR_426, INHERITANCE_CONF
 
 from wsguide.__main__ import main
 
-ERROR_426 = ("WebSocket connection to 'wss://chat.example.com/ws' failed: Error during WebSocket handshake: "
-             "Unexpected response code: 426")
-# The location sets its own proxy_set_header, so the Upgrade/Connection of server{} are lost.
-INHERITANCE_CONF = """server {
-    listen 80;
-    server_name chat.example.com;
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection "upgrade";
-    location /ws {
-        proxy_pass http://127.0.0.1:8000;
-        proxy_set_header X-Real-IP $remote_addr;
-    }
-}
-"""
 NGINX_T = """nginx: the configuration file /etc/nginx/nginx.conf syntax is ok
 nginx: configuration file /etc/nginx/nginx.conf test is successful
 # configuration file /etc/nginx/nginx.conf:

@@ -226,6 +226,32 @@ def nginx_conf(prefix: Path, main: str, body: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def variant_config(kb, cause_id: str, lab: dict, which: str, values: dict[str, Any], ports: list[int],
+                   render_fn=None) -> str:
+    """The nginx.conf text of one variant from the lab's addresses and paths in `values` (which
+    gains the rendered parts). Starts nothing: the audit tests render lab configs with it too."""
+    render_fn = render_fn or render
+    run = lab[which]
+    for i, p in enumerate(ports[1:], start=2):
+        values[f"backend{i}"] = f"127.0.0.1:{p}"
+    values["map"] = render_fn(kb, kb.snippets["ws-upgrade-map.conf.j2"], {})
+    declared = kb.causes[cause_id]["fix"].get("variables", {})
+    fix_vars = {k: render_fn(kb, v, values) for k, v in lab.get("fix_vars", {}).items()}
+    for name in declared:
+        if name not in fix_vars and name in ("upstream", "backend", "port", "listen"):
+            fix_vars[name] = str(values[name])
+    values.update(fix_parts(kb, cause_id, fix_vars))
+    values["broken"] = render_fn(kb, lab["broken"]["config"], values)
+    values["broken_main"] = render_fn(kb, lab["broken"].get("main", DEFAULT_MAIN), values)
+    if which == "broken":
+        body, main = values["broken"], values["broken_main"]
+    else:
+        body = render_fn(kb, run.get("config", DEFAULT_FIXED), values)
+        default_main = "{{ fix_main }}" if values["fix_main"] else "{{ broken_main }}"
+        main = render_fn(kb, run.get("main", default_main), values)
+    return nginx_conf(Path(values["prefix"]), main, body)
+
+
 async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
                       extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Start backends + nginx for one variant, run the client, collect everything it printed."""
@@ -260,24 +286,7 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
             "backend": f"127.0.0.1:{ports[0]}", "backend_port": ports[0],
             "upstream": f"{scheme}://127.0.0.1:{ports[0]}", **certs,
         }
-        for i, p in enumerate(ports[1:], start=2):
-            values[f"backend{i}"] = f"127.0.0.1:{p}"
-        values["map"] = render(kb, kb.snippets["ws-upgrade-map.conf.j2"], {})
-        declared = kb.causes[cause_id]["fix"].get("variables", {})
-        fix_vars = {k: render(kb, v, values) for k, v in lab.get("fix_vars", {}).items()}
-        for name in declared:
-            if name not in fix_vars and name in ("upstream", "backend", "port", "listen"):
-                fix_vars[name] = str(values[name])
-        values.update(fix_parts(kb, cause_id, fix_vars))
-        values["broken"] = render(kb, lab["broken"]["config"], values)
-        values["broken_main"] = render(kb, lab["broken"].get("main", DEFAULT_MAIN), values)
-        if which == "broken":
-            body, main = values["broken"], values["broken_main"]
-        else:
-            body = render(kb, run.get("config", DEFAULT_FIXED), values)
-            default_main = "{{ fix_main }}" if values["fix_main"] else "{{ broken_main }}"
-            main = render(kb, run.get("main", default_main), values)
-        conf = nginx_conf(prefix, main, body)
+        conf = variant_config(kb, cause_id, lab, which, values, ports)
         (prefix / "nginx.conf").write_text(conf)
         obs["config"] = conf
         base = [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),

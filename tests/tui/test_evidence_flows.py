@@ -6,25 +6,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import SIZE
+from helpers import ERROR_426, INHERITANCE_CONF
 from probe.conftest import lab  # noqa: F401  (the labs harness: one real nginx, module-scoped)
 from textual.widgets import Input, Static, TextArea
 
 from wsguide.tui.screens import CheckScreen, HomeScreen, LiveScreen, PasteScreen, QuestionScreen, ResultScreen
-
-ERROR_426 = ("WebSocket connection to 'wss://chat.example.com/ws' failed: Error during WebSocket handshake: "
-             "Unexpected response code: 426")
-INHERITANCE_CONF = """server {
-    listen 80;
-    server_name chat.example.com;
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection "upgrade";
-    location /ws {
-        proxy_pass http://127.0.0.1:8000;
-        proxy_set_header X-Real-IP $remote_addr;
-    }
-}
-"""
 
 
 @pytest.fixture(scope="module")

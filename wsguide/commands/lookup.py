@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .argtypes import top_count
+
 NAME = "lookup"
 HELP = "rank the likely causes of pasted error text or a log file"
 EXAMPLES = """examples:
@@ -25,21 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pasted text (several are joined by newlines); '-' reads stdin")
     p.add_argument("--file", action="append", default=[], metavar="PATH",
                    help="a log file to scan, plain or gzip (repeatable; streamed, any size)")
-    p.add_argument("--top", type=_positive, default=5, metavar="N",
+    p.add_argument("--top", type=top_count, default=5, metavar="N",
                    help="show at most N causes (default 5)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def _positive(value: str) -> int:
-    from ..errors import UserError
-
-    try:
-        n = int(value)
-    except ValueError:
-        raise UserError(f"--top: {value!r} is not a whole number") from None
-    if n < 1:
-        raise UserError(f"--top: must be at least 1, got {n}")
-    return n
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .argtypes import top_count
+
 NAME = "probe"
 HELP = "live-test a ws:// or wss:// endpoint stage by stage and rank what went wrong"
 EXAMPLES = """examples:
@@ -32,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ca-file", metavar="PATH", help="wss: trust the CA certificates in this PEM file")
     p.add_argument("--timeout", type=_seconds("--timeout", 0.1), default=10.0, metavar="SECONDS",
                    help="limit for each of dns, tcp, tls, handshake and the pong (default 10)")
-    p.add_argument("--top", type=_positive, default=5, metavar="N",
+    p.add_argument("--top", type=top_count, default=5, metavar="N",
                    help="show at most N causes (default 5)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -50,18 +52,6 @@ def _origin(value: str) -> str:
     from ..probe.target import origin
 
     return origin(value)
-
-
-def _positive(value: str) -> int:
-    from ..errors import UserError
-
-    try:
-        n = int(value)
-    except ValueError:
-        raise UserError(f"--top: {value!r} is not a whole number") from None
-    if n < 1:
-        raise UserError(f"--top: must be at least 1, got {n}")
-    return n
 
 
 class IdleProgress:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Button, Footer, Header
 
 from ..widgets import RankingPanel
 
@@ -54,6 +54,18 @@ class WizardScreen(Screen[None]):
 
     def update_ranking(self) -> None:
         self.query_one(RankingPanel).show(self.wsapp.wizard, self.wsapp.kb_status)
+
+    def offer_next(self) -> None:
+        """After new evidence: refresh the ranking and enable #continue, labelled with where it
+        leads (the engine may already be sure: a line that names the cause)."""
+        self.update_ranking()
+        button = self.query_one("#continue", Button)
+        button.disabled = False
+        button.label = ("Show the cause (ctrl+n)" if self.wsapp.wizard.next_question() is None
+                        else "Answer questions (ctrl+n)")
+        button.refresh(layout=True)
+        button.focus()
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

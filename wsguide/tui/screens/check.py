@@ -101,13 +101,7 @@ class CheckScreen(WizardScreen):
             out.append(f"note: {note}\n", style="dim")
         out.rstrip()
         self.query_one("#findings", Static).update(out)
-        self.update_ranking()
-        button = self.query_one("#continue", Button)
-        button.disabled = False
-        button.label = ("Show the cause (ctrl+n)" if self.wizard.next_question() is None
-                        else "Answer questions (ctrl+n)")
-        button.focus()
-        self.refresh_bindings()
+        self.offer_next()
 
     def on_paste(self, event: events.Paste) -> None:
         # A config pasted here (more than one line) is diagnosed on the paste screen; a path

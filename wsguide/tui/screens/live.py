@@ -95,13 +95,7 @@ class LiveScreen(WizardScreen):
             out.append(line + "\n", style="red" if line.startswith("✗") else "")
         out.append(self.lines[-1], style="bold green" if result.ok else "bold red")
         self.query_one("#stages", Static).update(out)
-        self.update_ranking()
-        button = self.query_one("#continue", Button)
-        button.disabled = False
-        button.label = ("Show the cause (ctrl+n)" if self.wizard.next_question() is None
-                        else "Answer questions (ctrl+n)")
-        button.focus()
-        self.refresh_bindings()
+        self.offer_next()
 
     @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:

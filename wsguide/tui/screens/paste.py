@@ -73,15 +73,7 @@ class PasteScreen(WizardScreen):
         self.pasted += 1
         area.clear()
         self._show(matches, len(text.splitlines()))
-        self.update_ranking()
-        button = self.query_one("#continue", Button)
-        button.disabled = False
-        # Say where Next leads: the engine may already be sure (a line that names the cause).
-        button.label = ("Show the cause (ctrl+n)" if self.wizard.next_question() is None
-                        else "Answer questions (ctrl+n)")
-        button.refresh(layout=True)
-        button.focus()
-        self.refresh_bindings()
+        self.offer_next()
 
     def _show(self, matches: list[Match], lines: int) -> None:
         out = Text()
