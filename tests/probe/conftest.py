@@ -60,6 +60,7 @@ class Lab:
     ports: dict[str, int]
     ca: str
     dead: int  # a port nothing listens on
+    error_log: str  # nginx's error log, at info level (tests/labs/harness.nginx_conf)
 
     def url(self, site: str, path: str = "/ws", scheme: str | None = None) -> str:
         scheme = scheme or ("wss" if site == "tls" else "ws")
@@ -116,7 +117,7 @@ def lab() -> Lab:
                                  *[harness.wait_port(p, nproc, "nginx") for p in ports.values()])
 
         asyncio.run(ready())
-        yield Lab(ports, certs["ca"], dead)
+        yield Lab(ports, certs["ca"], dead, str(prefix / "logs" / "error.log"))
     finally:
         procs.stop()
         out.close()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import SIZE
 from helpers import ERROR_426, INHERITANCE_CONF
-from probe.conftest import lab  # noqa: F401  (the labs harness: one real nginx, module-scoped)
-from textual.widgets import Input, Static, TextArea
+from probe.conftest import ORIGIN, lab  # noqa: F401  (the labs harness: one real nginx, module-scoped)
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from wsguide.tui.screens import CheckScreen, HomeScreen, LiveScreen, PasteScreen, QuestionScreen, ResultScreen
 
@@ -99,6 +99,15 @@ async def test_test_a_url_live(app, lab):  # noqa: F811
 
         app.screen.query_one("#probe-url", Input).value = lab.url("read-timeout")
         app.screen.query_one("#probe-idle", Input).value = "4"
+        app.screen.query_one("#probe-log", Input).value = lab.error_log + ".missing"
+        await pilot.pause()
+        assert "no such file" in _text(app.screen, "#probe-log-check")  # said as typed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "error log: " in _text(app.screen, "#stages") and not app.wizard.session.probes
+        app.screen.query_one("#probe-log", Input).value = lab.error_log
+        await pilot.pause()
+        assert _text(app.screen, "#probe-log-check") == ""
         await pilot.press("enter")
         await pilot.pause(0.5)
         assert "Testing" in _text(app.screen, "#stages") or "Idle:" in _text(app.screen, "#stages")
@@ -107,12 +116,53 @@ async def test_test_a_url_live(app, lab):  # noqa: F811
         stages = _text(app.screen, "#stages")
         assert "✓ handshake" in stages and "✗ idle" in stages and "Failed at idle" in stages
         assert app.wizard.top == "proxy-read-timeout"
-        assert "live test: idle connection closed after 2." in _text(app.screen, "#ranking")
+        assert f"{lab.error_log}: " in stages and "written during the test" in stages, stages
+        ranking = " ".join(_text(app.screen, "#ranking").split())
+        # nginx's own [info] line, from the error log, is the lead cause's evidence
+        assert "live test, error.log:" in ranking and "upstream timed out (110" in ranking, ranking
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, (QuestionScreen, ResultScreen))
         runbook = app.wizard.runbook()
         assert "### Live test" in runbook and "FAIL idle" in runbook
+
+
+@pytest.mark.nginx
+@pytest.mark.timeout(60)
+async def test_live_options_origin_and_skip_tls(app, lab):  # noqa: F811
+    """A self-signed wss:// endpoint works with "Skip TLS verification" ticked, and the Origin
+    typed is sent (a backend that checks it answers 403 without)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        screen = app.screen
+        screen.query_one("#probe-url", Input).value = lab.url("tls")
+        await _run(pilot, screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Failed at tls" in _text(screen, "#stages")
+        screen.query_one("#probe-insecure", Checkbox).value = True
+        await _run(pilot, screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Worked: every stage passed" in _text(screen, "#stages")
+
+        screen.query_one("#probe-insecure", Checkbox).value = False
+        screen.query_one("#probe-url", Input).value = lab.url("origin-check")
+        screen.query_one("#probe-origin", Input).value = "not\nan origin"
+        await _run(pilot, screen)
+        await pilot.pause()
+        assert "is not an origin" in _text(screen, "#stages")
+        screen.query_one("#probe-origin", Input).value = ORIGIN
+        await _run(pilot, screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Worked: every stage passed" in _text(screen, "#stages")
+
+
+async def _run(pilot, screen) -> None:
+    """Test (enter in the URL field; a quick second click on the button would be a double click)."""
+    screen.query_one("#probe-url", Input).focus()
+    await pilot.press("enter")
 
 
 async def test_home_lists_both_new_sources(make_app):

@@ -4,7 +4,7 @@ broke; these say that something looks different. Update with `pytest --snapshot-
 from __future__ import annotations
 
 from conftest import SIZE, TIMEOUT_LINE
-from textual.widgets import TextArea
+from textual.widgets import Checkbox, Input, TextArea
 
 
 async def _to_result(pilot) -> None:
@@ -67,6 +67,22 @@ class TestOutput:
             await pilot.press("g")
             pilot.app.screen.query_one("#field-tls").focus()
             await pilot.press("space")
+            await pilot.pause()
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+class TestLive:
+    def test_live_form(self, snap_compare, make_app):
+        """Test a URL live with its options filled in: Origin, skip TLS verification ticked, an
+        error.log path that does not exist (said under it as typed)."""
+        async def run_before(pilot) -> None:
+            await pilot.press("t")
+            screen = pilot.app.screen
+            screen.query_one("#probe-url", Input).value = "wss://10.0.0.5:8443/ws"
+            screen.query_one("#probe-origin", Input).value = "https://chat.internal"
+            screen.query_one("#probe-log", Input).value = "/nonexistent/error.log"
+            screen.query_one("#probe-insecure", Checkbox).value = True
             await pilot.pause()
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -53,3 +53,21 @@ def test_hidden_fields_are_not_used(test_kb):
 def test_bad_values_say_what_to_write(kind, value, says):
     with pytest.raises(UserError, match=says):
         check_value(kind, value)
+
+
+def test_live_test_options(tmp_path):
+    """The live screen's options: Origin, skip TLS verification, an nginx error.log as typed."""
+    log = tmp_path / "error.log"
+    log.write_text("old line\n")
+    target, options = Wizard.probe_target("wss://10.0.0.5/ws", "3", origin=" https://chat.internal ",
+                                          insecure=True, error_log=f" {log} ")
+    assert (target.port, options.idle, options.origin, options.insecure, options.error_logs) == (
+        443, 3.0, "https://chat.internal", True, (str(log),))
+    assert Wizard.probe_target("ws://h/ws", "")[1].error_logs == ()
+    assert Wizard.error_log_problem("") == "" and Wizard.error_log_problem(str(log)) == ""
+    assert "no such file" in Wizard.error_log_problem(str(tmp_path / "nope.log"))
+    assert "is a directory" in Wizard.error_log_problem(str(tmp_path))
+    with pytest.raises(UserError, match="error log: .*no such file"):
+        Wizard.probe_target("ws://h/ws", "0", error_log=str(tmp_path / "nope.log"))
+    with pytest.raises(UserError, match="is not an origin"):
+        Wizard.probe_target("ws://h/ws", "0", origin="a\nb")

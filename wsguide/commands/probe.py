@@ -15,10 +15,17 @@ EXAMPLES = """examples:
   wsguide probe wss://chat.example.com/ws --origin https://chat.example.com
   wsguide probe wss://127.0.0.1:8443/ws --insecure           self-signed certificate
   wsguide probe ws://127.0.0.1:8080/ws --json
+  wsguide probe ws://127.0.0.1/ws --idle 70 --error-log /var/log/nginx/error.log
+                                                          on the nginx host: add what nginx logged
 
 stages: dns, tcp, tls, handshake, message (ping/pong and an echo attempt), idle (stay open
 --idle seconds sending nothing), done. On a failure the evidence the probe saw is ranked
 against the knowledge base like pasted text (`wsguide lookup`).
+
+--error-log PATH (on the nginx host; repeatable): the lines nginx appends to that log during
+the probe are ranked with the probe's own evidence, and shown with their line numbers. nginx
+logs idle timeouts ("upstream timed out ... while proxying upgraded connection") at [info]:
+set `error_log /var/log/nginx/error.log info;` to see them.
 
 exit status: 0 the endpoint works, 1 the probe failed at some stage, 2 usage error."""
 
@@ -34,6 +41,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ca-file", metavar="PATH", help="wss: trust the CA certificates in this PEM file")
     p.add_argument("--timeout", type=_seconds("--timeout", 0.1), default=10.0, metavar="SECONDS",
                    help="limit for each of dns, tcp, tls, handshake and the pong (default 10)")
+    p.add_argument("--error-log", action="append", metavar="PATH",
+                   help="on the nginx host: rank the lines nginx writes to this error log during "
+                        "the probe too (repeatable; idle timeouts need `error_log PATH info;`)")
     p.add_argument("--top", type=top_count, default=5, metavar="N",
                    help="show at most N causes (default 5)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -73,7 +83,8 @@ class IdleProgress:
 
 
 def rank(evidence: list[str], top: int, extra_kb: list[str] | None = None):
-    """The probe's evidence lines through the same Lookup as pasted text."""
+    """The probe's evidence lines (`ProbeResult.lookup_lines()`: with --error-log, the log's
+    lines first) through the same Lookup as pasted text."""
     from ..kb.index import load_index
     from ..lookup import Lookup, LookupResult
 
@@ -84,8 +95,19 @@ def rank(evidence: list[str], top: int, extra_kb: list[str] | None = None):
     return engine.ranked(top)
 
 
+def _placed(result, cause: dict) -> dict:
+    """A cause's JSON with each evidence `line` put back where it came from: the index in
+    `evidence`, or for an error-log line its line in the file, with `file`."""
+    evidence = []
+    for ev in cause["evidence"]:
+        log, line = result.place(ev["line"])
+        evidence.append({**ev, "line": line, **({"file": log.file} if log is not None else {})})
+    return {**cause, "evidence": evidence}
+
+
 def run(args: argparse.Namespace) -> int:
     from .. import exit_codes
+    from ..probe.errorlog import ErrorLogs
     from ..probe.target import Options, parse_target
 
     target = parse_target(args.url)
@@ -93,25 +115,31 @@ def run(args: argparse.Namespace) -> int:
                    ca_file=args.ca_file, timeout=args.timeout)
     from ..probe.stages import run as run_probe
 
+    logs = ErrorLogs(args.error_log)  # unreadable: exit 2 before anything is sent
     progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
     try:
-        result = run_probe(target, opts, progress)
+        try:
+            result = run_probe(target, opts, progress)
+        finally:
+            log_lines = logs.read()
     except KeyboardInterrupt:
         if progress is not None:
             progress(-1, args.idle)  # clear the progress line before "interrupted"
         raise
-    ranking = rank(result.evidence, args.top, args.kb) if not result.ok else rank([], args.top)
+    result.log_lines = log_lines
+    ranking = rank(result.lookup_lines(), args.top, args.kb) if not result.ok else rank([], args.top)
     if args.json:
         import json
 
         out = result.as_dict()
         doc = {"ok": out.pop("ok"), "stage": out.pop("stage"), "status": out.pop("status"),
-               "elapsed": out.pop("elapsed"), "causes": [c.as_dict() for c in ranking.causes],
+               "elapsed": out.pop("elapsed"), "causes": [_placed(result, c.as_dict()) for c in ranking.causes],
                "detail": out.pop("detail"), **out}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     else:
-        from ..render.probe_text import render
+        from ..render.probe_text import place_evidence, render
         from ..render.style import Style, use_colour
 
-        sys.stdout.write(render(result, ranking, Style(use_colour())))
+        place_evidence(result, ranking)
+        sys.stdout.write(render(result, ranking, Style(use_colour()), args.error_log or []))
     return exit_codes.OK if result.ok else exit_codes.FINDINGS

@@ -57,6 +57,11 @@ class Pasted:
     """The config leaves lines out (`...`): its findings count half."""
 
 
+def _probe_lines(result: Any) -> list[str]:
+    """What a live test's result gives Lookup: its error-log lines, then its evidence lines."""
+    return result.lookup_lines() if hasattr(result, "lookup_lines") else list(result.evidence)
+
+
 @dataclass
 class Probed:
     """A live test (`wsguide.probe`'s ProbeResult: url, ok, stage, stages, evidence ...) with the
@@ -182,9 +187,17 @@ class Session:
     def add_probe(self, result: Any) -> Probed:
         """Take a live test (`probe.stages.run`'s ProbeResult) as evidence: its evidence lines
         are ranked like pasted text (the KB's `source: probe` signatures), and they answer
-        questions the way a paste does (an HTTP status, a close code). A probe that worked
-        adds no hit."""
-        hits = self._lookup("\n".join(result.evidence)) if not result.ok and result.evidence else []
+        questions the way a paste does (an HTTP status, a close code). The error-log lines
+        nginx wrote during the test (`result.log_lines`) count with them, quoted as
+        `error.log:LINE: ...`. A probe that worked adds no hit."""
+        lines = _probe_lines(result)
+        hits = self._lookup("\n".join(lines)) if not result.ok and lines else []
+        if getattr(result, "log_lines", None):  # with error-log lines: each line put back where it came from
+            for hit in hits:
+                for ev in hit.evidence:
+                    log, ev.line = result.place(ev.line)
+                    if log is not None:  # quoted as error.log:LINE: text (see tui/widgets/ranking.py)
+                        ev.text = f"{log.file.rsplit('/', 1)[-1]}:{log.line}: {ev.text}"
         probed = Probed(result, hits)
         self.probes.append(probed)
         self._infer_answers()
@@ -200,7 +213,7 @@ class Session:
         found: dict[str, set[str]] = {}
         said_by: dict[str, set[str]] = {}
         texts = [("your paste", p.text) for p in self.pastes] + [
-            ("the live test", "\n".join(p.result.evidence)) for p in self.probes]
+            ("the live test", "\n".join(_probe_lines(p.result))) for p in self.probes]
         for who, text in texts:
             for line in text.splitlines():
                 for qid, aid, pattern in self._detectors:

@@ -24,6 +24,18 @@ class StageResult:
         return out
 
 
+@dataclass(frozen=True)
+class LogLine:
+    """A line nginx wrote to an error log (`--error-log`) while the probe ran."""
+
+    file: str
+    line: int  # 1-based, in the file
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+
 @dataclass
 class ProbeResult:
     url: str
@@ -39,6 +51,21 @@ class ProbeResult:
     close_code: int | None = None
     close_reason: str | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)  # of the handshake response
+    log_lines: list[LogLine] = field(default_factory=list)  # --error-log: written during the probe
+
+    def lookup_lines(self) -> list[str]:
+        """What Lookup ranks: the error-log lines nginx wrote during the test first (its own
+        words are the most specific, and evidence keeps the first lines), then `evidence`."""
+        return [ln.text for ln in self.log_lines] + self.evidence
+
+    def place(self, line: int) -> tuple[LogLine | None, int]:
+        """Where line N of `lookup_lines()` came from: (the log line, its line in the file),
+        or (None, its 1-based index in `evidence`)."""
+        n = len(self.log_lines)
+        if 1 <= line <= n:
+            log = self.log_lines[line - 1]
+            return log, log.line
+        return None, line - n
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON of `wsguide probe --json` without `causes` (the command ranks those)."""
@@ -50,4 +77,5 @@ class ProbeResult:
             else round(self.closed_after, 2),
             "close_code": self.close_code, "close_reason": self.close_reason,
             "evidence": list(self.evidence),
+            "log_lines": [ln.as_dict() for ln in self.log_lines],
         }

@@ -27,6 +27,7 @@ class Options:
     insecure: bool = False
     ca_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    error_logs: tuple[str, ...] = ()  # read by the caller (probe/errorlog.py), not by stages.run
 
 
 def parse_target(url: str) -> Target:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..lookup import LookupResult
@@ -50,8 +51,40 @@ def stage_lines(result: ProbeResult, style: Style, unicode: bool | None = None) 
     return out
 
 
-def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
+def log_lines(result: ProbeResult, logs: list[str]) -> list[str]:
+    """What `--error-log` found: per file, how many lines nginx wrote during the test, where."""
+    out: list[str] = []
+    for path in dict.fromkeys(logs):
+        nums = [ln.line for ln in result.log_lines if ln.file == path]
+        if not nums:
+            out += _wrap(f"{path}: nothing written during the test (nginx logs idle timeouts "
+                         "at [info]: `error_log PATH info;`).", "")
+            continue
+        span = f"line {nums[0]}" if len(nums) == 1 else f"lines {min(nums)}-{max(nums)}"
+        quoted = "" if result.ok else f"; quoted below as {os.path.basename(path)}:LINE:"
+        out += _wrap(f"{path}: {len(nums)} line(s) written during the test ({span}){quoted}.", "")
+    return out
+
+
+def place_evidence(result: ProbeResult, ranking: LookupResult) -> None:
+    """Ranked `result.lookup_lines()`: each evidence's `line` put back (index in `evidence`, or
+    the line in its log), and a log line quoted as `error.log:LINE: [level] words`."""
+    names = {ln.file for ln in result.log_lines}
+    short = len({os.path.basename(n) for n in names}) == len(names)
+    for hit in ranking.causes:
+        for ev in hit.evidence:
+            log, ev.line = result.place(ev.line)
+            if log is not None:
+                name = os.path.basename(log.file) if short else log.file
+                ev.text = f"{name}:{log.line}: {_evidence(ev.text)}"
+
+
+def render(result: ProbeResult, ranking: LookupResult, style: Style,
+           logs: list[str] | None = None) -> str:
     out = stage_lines(result, style)
+    if logs:
+        out.append("")
+        out += [style(line, "dim") for line in log_lines(result, logs)]
     out.append("")
     if result.ok:
         out += _wrap(f"OK: the WebSocket works ({_time(result.elapsed)} in all).", "")
@@ -65,8 +98,8 @@ def render(result: ProbeResult, ranking: LookupResult, style: Style) -> str:
     if not ranking.causes:
         out += _wrap("No known cause matches what the probe saw. Look at nginx's error.log "
                      "(at info level) for the moment of the failure and paste it into "
-                     "`wsguide lookup`, or run `wsguide` to be asked the questions that narrow "
-                     "it down.", "")
+                     "`wsguide lookup` (or, on the nginx host, probe again with --error-log "
+                     "PATH), or run `wsguide` to be asked the questions that narrow it down.", "")
         return "\n".join(out) + "\n"
     out.append(style("Likely causes:", "bold"))
     for rank, hit in enumerate(ranking.causes, 1):

@@ -337,21 +337,64 @@ class Wizard:
                              result.ws_locations)
 
     @staticmethod
-    def probe_target(url: str, idle: str) -> tuple[Any, Any]:
-        """Validate the live test's URL and idle seconds (UserError naming what is wrong)."""
+    def probe_target(url: str, idle: str, origin: str = "", insecure: bool = False,
+                     error_log: str = "") -> tuple[Any, Any]:
+        """Validate the live test's options (UserError naming what is wrong): the URL, idle
+        seconds, an optional Origin, skip TLS verification, an optional nginx error.log."""
+        import os
+
         from ..probe.target import Options, parse_target, seconds
+        from ..probe.target import origin as check_origin
 
         target = parse_target(url)
         wait = seconds("idle seconds", idle.strip() or "0")
-        return target, Options(idle=wait)
+        sent = origin.strip()
+        if sent:
+            try:
+                check_origin(sent)
+            except UserError:
+                raise UserError(f"Origin {sent!r} is not an origin (e.g. https://app.example.com)") from None
+        log = os.path.expanduser(error_log.strip())
+        if log:
+            Wizard.check_error_log(log)
+        return target, Options(idle=wait, origin=sent or None, insecure=insecure,
+                               error_logs=(log,) if log else ())
+
+    @staticmethod
+    def check_error_log(path: str) -> None:
+        """An nginx error.log path as typed: a readable, uncompressed file (UserError if not)."""
+        import os
+
+        from ..probe.errorlog import ErrorLogs
+
+        ErrorLogs([os.path.expanduser(path.strip())], label="error log").close()
+
+    @staticmethod
+    def error_log_problem(path: str) -> str:
+        """What is wrong with an error.log path as typed ("" when it is fine or empty)."""
+        if not path.strip():
+            return ""
+        try:
+            Wizard.check_error_log(path)
+        except UserError as exc:
+            return str(exc)
+        return ""
 
     @staticmethod
     def run_probe(target: Any, options: Any, progress: Any = None) -> Any:
         """Run the live test (blocking: a worker thread runs it); `progress(done, total)` is
-        called during the idle stage. Touches no session state."""
+        called during the idle stage. With an error log, the lines nginx wrote to it during
+        the test join the result (`log_lines`). Touches no session state."""
+        from ..probe.errorlog import ErrorLogs
         from ..probe.stages import run
 
-        return run(target, options, progress)
+        logs = ErrorLogs(options.error_logs, label="error log")
+        try:
+            result = run(target, options, progress)
+        finally:
+            log_lines = logs.read()
+        result.log_lines = log_lines
+        return result
 
     def add_probe(self, result: Any) -> list[str]:
         """Take a live test as evidence; return its stage lines and the outcome, to show."""
@@ -367,6 +410,9 @@ class Wizard:
                 else " Idle timeouts were not tested (give idle seconds)."))
         else:
             lines.append(f"Failed at {result.stage}: {result.detail}")
+        files = [ln.file for ln in result.log_lines]
+        for path in dict.fromkeys(files):  # before the outcome, which stays last
+            lines.insert(-1, f"{path}: {files.count(path)} line(s) written during the test")
         return lines
 
     @property

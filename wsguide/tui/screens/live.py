@@ -8,14 +8,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...errors import UserError
 from .base import WizardScreen
+from .config import Tick
 
 HINT = ("Test the WebSocket endpoint from here: one connection, stage by stage, then it stays "
         "quiet for the idle seconds to catch idle timeouts (a little over the interval you "
-        "suspect: 70 for 60 s).")
+        "suspect: 70 for 60 s). On the nginx host, give its error.log (at info level) too.")
 
 
 class LiveScreen(WizardScreen):
@@ -34,10 +35,20 @@ class LiveScreen(WizardScreen):
         yield Static(HINT, id="live-hint")
         with Horizontal(classes="live-row"):
             yield Label("URL ", classes="live-label")
-            yield Input(placeholder="wss://chat.example.com/ws", id="probe-url")
+            yield Input(placeholder="wss://chat.example.com/ws", id="probe-url", compact=True)
         with Horizontal(classes="live-row"):
             yield Label("Idle seconds ", classes="live-label")
-            yield Input("0", id="probe-idle", restrict=r"[0-9.]*")
+            yield Input("0", id="probe-idle", restrict=r"[0-9.]*", compact=True)
+            yield Tick("Skip TLS verification", id="probe-insecure", compact=True,
+                       tooltip="wss:// with a self-signed or internal certificate")
+        with Horizontal(classes="live-row"):
+            yield Label("Origin ", classes="live-label")
+            yield Input(placeholder="optional, e.g. https://chat.example.com", id="probe-origin", compact=True)
+        with Horizontal(classes="live-row"):
+            yield Label("error.log ", classes="live-label")
+            yield Input(placeholder="optional, on the nginx host: /var/log/nginx/error.log",
+                        id="probe-log", compact=True)
+        yield Static("", id="probe-log-check")
         yield Static("", id="stages")
         with Horizontal(id="live-buttons"):
             yield Button("Test (enter)", id="run", variant="primary")
@@ -47,15 +58,22 @@ class LiveScreen(WizardScreen):
         self.sub_title = "Test a URL live"
         self.query_one("#probe-url", Input).focus()
 
+    @on(Input.Changed, "#probe-log")
+    def _check_log(self, event: Input.Changed) -> None:
+        self.query_one("#probe-log-check", Static).update(
+            Text(self.wizard.error_log_problem(event.value), style="red"))
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#run")
     def action_run(self) -> None:
         if self.running:
             return
-        url = self.query_one("#probe-url", Input).value
-        idle = self.query_one("#probe-idle", Input).value
         try:
-            target, options = self.wizard.probe_target(url, idle)
+            target, options = self.wizard.probe_target(
+                self.query_one("#probe-url", Input).value, self.query_one("#probe-idle", Input).value,
+                origin=self.query_one("#probe-origin", Input).value,
+                insecure=self.query_one("#probe-insecure", Checkbox).value,
+                error_log=self.query_one("#probe-log", Input).value)
         except UserError as exc:
             self.query_one("#stages", Static).update(Text(str(exc), style="bold red"))
             return

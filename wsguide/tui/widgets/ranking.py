@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 _LOG_PREFIX = re.compile(r"^\s*(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: (\*\d+ )?)")
 
 
+_LOGGED = re.compile(r"^(?!wsguide probe: )([^\s:]+:\d+): (.*)$", re.S)
+
+
 def short_line(text: str) -> str:
     """A pasted line without nginx's timestamp/pid prefix: the words that matched come first."""
     return _LOG_PREFIX.sub("", text.strip())
@@ -36,6 +39,9 @@ def evidence_label(ev: dict) -> tuple[str, str]:
             return f"config {prefix[:-2]}", text[len(prefix):] if text.startswith(prefix) else text
         return f"config line {ev['line']}", ev["text"]
     if source == "probe":
+        logged = _LOGGED.match(ev["text"])  # an error-log line nginx wrote during the test
+        if logged:
+            return f"live test, {logged[1]}", short_line(logged[2])
         return "live test", ev["text"].removeprefix("wsguide probe: ")
     return f"line {ev['line']}", short_line(ev["text"])
 
