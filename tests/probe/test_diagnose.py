@@ -41,3 +41,17 @@ def test_probe_and_paste_combine(lab, capsys):
     assert doc["causes"][0]["id"] == "missing-upgrade-headers"
     sources = {e.get("source") for e in doc["causes"][0]["evidence"]}
     assert "probe" in sources
+
+
+def test_error_log_lines_written_during_the_probe_join_the_diagnosis(lab, capsys, tmp_path):
+    """nginx's own [info] timeout line, read from the log during `diagnose --probe`, is evidence."""
+    doc = _diagnose(capsys, "--probe", lab.url("read-timeout"), "--idle", "4", "--error-log", lab.error_log)
+    top = doc["causes"][0]
+    assert top["id"] == "proxy-read-timeout"
+    assert any("[info]" in e["text"] and "while proxying upgraded connection" in e["text"]
+               and e["text"].startswith(lab.error_log.rsplit("/", 1)[-1] + ":") for e in top["evidence"]), top
+
+
+def test_error_log_without_probe_is_a_usage_error(tmp_path, capsys):
+    assert main(["diagnose", "--error-log", str(tmp_path / "error.log")]) == 2
+    assert "--error-log go with --probe URL" in capsys.readouterr().err

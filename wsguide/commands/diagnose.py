@@ -33,6 +33,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--idle", type=_seconds("--idle"), default=0.0, metavar="SECONDS",
                    help="with --probe: stay open this long sending nothing, to catch idle timeouts (default 0)")
     p.add_argument("--insecure", action="store_true", help="with --probe: do not verify a wss:// certificate")
+    p.add_argument("--error-log", action="append", default=[], metavar="PATH",
+                   help="with --probe: nginx error.log whose lines written during the test count as evidence "
+                        "(repeatable; idle timeouts need `error_log PATH info;`)")
     p.add_argument("--top", type=int, default=5, metavar="N")
     p.add_argument("--runbook", metavar="FILE", help="also write the session as a markdown runbook")
     p.add_argument("--no-redact", action="store_true",
@@ -75,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UserError
     from ..kb.loader import kb_dirs, load_or_fail
 
-    if (args.idle or args.insecure) and not args.probe:
-        raise UserError("--idle and --insecure go with --probe URL")
+    if (args.idle or args.insecure or args.error_log) and not args.probe:
+        raise UserError("--idle, --insecure and --error-log go with --probe URL")
     if "-" in args.config and "-" in args.paste_file:
         raise UserError("--config - and --paste-file - both read stdin; give one of them a file")
     target = None
@@ -196,17 +199,23 @@ def _audit(session, paths: list[str]):
 
 def _probe(session, target, args):
     """`wsguide probe URL` into the session (progress on stderr during --idle, on a terminal)."""
+    from ..probe.errorlog import ErrorLogs
     from ..probe.stages import run as run_probe
     from ..probe.target import Options
     from .probe import IdleProgress
 
+    logs = ErrorLogs(args.error_log)  # unreadable: exit 2 before anything is sent
     progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
     try:
-        result = run_probe(target, Options(idle=args.idle, insecure=args.insecure), progress)
+        try:
+            result = run_probe(target, Options(idle=args.idle, insecure=args.insecure), progress)
+        finally:
+            result_log_lines = logs.read()
     except KeyboardInterrupt:
         if progress is not None:
             progress(-1, args.idle)
         raise
     if progress is not None:
         progress(-1, args.idle)
+    result.log_lines = result_log_lines
     return session.add_probe(result)
