@@ -199,23 +199,9 @@ def _audit(session, paths: list[str]):
 
 def _probe(session, target, args):
     """`wsguide probe URL` into the session (progress on stderr during --idle, on a terminal)."""
-    from ..probe.errorlog import ErrorLogs
-    from ..probe.stages import run as run_probe
     from ..probe.target import Options
-    from .probe import IdleProgress
+    from .probe import live_test
 
-    logs = ErrorLogs(args.error_log)  # unreadable: exit 2 before anything is sent
-    progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
-    try:
-        try:
-            result = run_probe(target, Options(idle=args.idle, insecure=args.insecure), progress)
-        finally:
-            result_log_lines = logs.read()
-    except KeyboardInterrupt:
-        if progress is not None:
-            progress(-1, args.idle)
-        raise
-    if progress is not None:
-        progress(-1, args.idle)
-    result.log_lines = result_log_lines
+    result = live_test(target, Options(idle=args.idle, insecure=args.insecure,
+                                       error_logs=tuple(args.error_log or ())))
     return session.add_probe(result)

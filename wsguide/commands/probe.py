@@ -82,6 +82,20 @@ class IdleProgress:
         self.stream.flush()
 
 
+def live_test(target, opts):
+    """`probe.stages.run` with the idle progress line on stderr when it is a terminal (cleared
+    afterwards, also before "interrupted"). An unusable --error-log exits 2 before anything is sent."""
+    from ..probe.stages import run as run_probe
+
+    progress = IdleProgress() if sys.stderr.isatty() and opts.idle > 0 else None
+    try:
+        return run_probe(target, opts, progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress(-1, opts.idle)
+        raise
+
+
 def rank(evidence: list[str], top: int, extra_kb: list[str] | None = None):
     """The probe's evidence lines (`ProbeResult.lookup_lines()`: with --error-log, the log's
     lines first) through the same Lookup as pasted text."""
@@ -107,26 +121,12 @@ def _placed(result, cause: dict) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from .. import exit_codes
-    from ..probe.errorlog import ErrorLogs
     from ..probe.target import Options, parse_target
 
     target = parse_target(args.url)
     opts = Options(idle=args.idle, origin=args.origin, insecure=args.insecure,
-                   ca_file=args.ca_file, timeout=args.timeout)
-    from ..probe.stages import run as run_probe
-
-    logs = ErrorLogs(args.error_log)  # unreadable: exit 2 before anything is sent
-    progress = IdleProgress() if sys.stderr.isatty() and args.idle > 0 else None
-    try:
-        try:
-            result = run_probe(target, opts, progress)
-        finally:
-            log_lines = logs.read()
-    except KeyboardInterrupt:
-        if progress is not None:
-            progress(-1, args.idle)  # clear the progress line before "interrupted"
-        raise
-    result.log_lines = log_lines
+                   ca_file=args.ca_file, timeout=args.timeout, error_logs=tuple(args.error_log or ()))
+    result = live_test(target, opts)
     ranking = rank(result.lookup_lines(), args.top, args.kb) if not result.ok else rank([], args.top)
     if args.json:
         import json

@@ -165,12 +165,12 @@ class Session:
         from .sources import audit_paste, has_config
 
         pasted = Pasted(text, self._lookup(text))
-        if has_config(text):
-            done = audit_paste(text, self.audit_rules())
-            if done is not None:
-                pasted.findings, pasted.config_lines, pasted.config_error = done.findings, done.lines, done.error
-                pasted.config_elided = done.elided
-                self.add_findings(done.findings, None if done.elided else done.result)
+        # has_config first: audit_rules() builds the rules, which a plain error paste never needs.
+        done = audit_paste(text, self.audit_rules()) if has_config(text) else None
+        if done is not None:
+            pasted.findings, pasted.config_lines, pasted.config_error = done.findings, done.lines, done.error
+            pasted.config_elided = done.elided
+            self.add_findings(done.findings, None if done.elided else done.result)
         self.pastes.append(pasted)
         self._infer_answers()
         return pasted

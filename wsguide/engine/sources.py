@@ -87,7 +87,8 @@ def merge_findings(result: LookupResult, findings: list[Any], index: dict[str, A
     """A lookup ranking (of every cause: `ranked(top=None)`) with audit findings added: a
     cause's score becomes the best of its lookup score and its strongest finding; causes only
     the config points to join the ranking."""
-    from ..lookup import CauseHit, Evidence, LookupResult
+    from ..lookup import CauseHit, Evidence
+    from ..lookup.lookup import ranked_result
 
     class AuditEvidence(Evidence):
         def __init__(self, entry: dict[str, Any]) -> None:
@@ -108,5 +109,4 @@ def merge_findings(result: LookupResult, findings: list[Any], index: dict[str, A
         hit.score = max(hit.score, float(f.strength))
         hit.count += 1
         hit.evidence.append(AuditEvidence(finding_evidence(f)))
-    causes = sorted(hits.values(), key=lambda h: (-h.score, -index["causes"][h.id]["prior"], -h.count, h.id))
-    return LookupResult(causes[:top] if top else causes, result.lines_read)
+    return ranked_result(list(hits.values()), index, top, result.lines_read)

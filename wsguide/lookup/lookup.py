@@ -115,9 +115,13 @@ class Lookup:
                         for line, text, sid in self.scan.samples.get(cid, [])]
             hits.append(CauseHit(cid, meta["title"], score, self.scan.counts.get(cid, 0),
                                  evidence, meta["fix"], meta["next"], strong))
-        # Best first: score, then how common the cause is, then how often it was seen.
-        hits.sort(key=lambda h: (-h.score, -self.index["causes"][h.id]["prior"], -h.count, h.id))
-        return LookupResult(hits[:top] if top else hits, self.scan.lines_read)
+        return ranked_result(hits, self.index, top, self.scan.lines_read)
+
+
+def ranked_result(hits: list[CauseHit], index: dict[str, Any], top: int | None, lines_read: int) -> LookupResult:
+    """Best first: score, then how common the cause is, then how often it was seen."""
+    hits = sorted(hits, key=lambda h: (-h.score, -index["causes"][h.id]["prior"], -h.count, h.id))
+    return LookupResult(hits[:top] if top else hits, lines_read)
 
 
 def lookup_text(text: str, top: int | None = 5, extra_kb: list[str] | None = None) -> LookupResult:

@@ -467,8 +467,20 @@ class _Run:
         self.passed("done", detail)
 
 
-def run(target: Target, opts: Options, progress: Progress | None = None) -> ProbeResult:
-    return asyncio.run(probe(target, opts, progress))
+def run(target: Target, opts: Options, progress: Progress | None = None,
+        log_label: str = "--error-log") -> ProbeResult:
+    """The live test. With `opts.error_logs`, the lines nginx appended to them during the test
+    join the result (`log_lines`); an unusable log is a UserError naming `log_label`, raised
+    before anything is sent."""
+    from .errorlog import ErrorLogs
+
+    logs = ErrorLogs(opts.error_logs, label=log_label)
+    try:
+        result = asyncio.run(probe(target, opts, progress))
+    finally:
+        log_lines = logs.read()
+    result.log_lines = log_lines
+    return result
 
 
 def _addr(sockaddr: tuple, port: int | None = None) -> str:

@@ -27,7 +27,7 @@ class Options:
     insecure: bool = False
     ca_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
-    error_logs: tuple[str, ...] = ()  # read by the caller (probe/errorlog.py), not by stages.run
+    error_logs: tuple[str, ...] = ()  # nginx error.logs whose lines written during the test stages.run reads
 
 
 def parse_target(url: str) -> Target:

@@ -385,16 +385,9 @@ class Wizard:
         """Run the live test (blocking: a worker thread runs it); `progress(done, total)` is
         called during the idle stage. With an error log, the lines nginx wrote to it during
         the test join the result (`log_lines`). Touches no session state."""
-        from ..probe.errorlog import ErrorLogs
         from ..probe.stages import run
 
-        logs = ErrorLogs(options.error_logs, label="error log")
-        try:
-            result = run(target, options, progress)
-        finally:
-            log_lines = logs.read()
-        result.log_lines = log_lines
-        return result
+        return run(target, options, progress, log_label="error log")
 
     def add_probe(self, result: Any) -> list[str]:
         """Take a live test as evidence; return its stage lines and the outcome, to show."""
