@@ -159,20 +159,9 @@ def clip(text: str, limit: int = 110) -> str:
 
 def _config_paths(paths: list[str]) -> list[str]:
     """A directory stands for the nginx.conf in it (a copy of /etc/nginx)."""
-    import os
+    from ..engine.sources import config_path
 
-    from ..errors import UserError
-
-    out = []
-    for path in paths:
-        if os.path.isdir(path):
-            conf = os.path.join(path, "nginx.conf")
-            if not os.path.isfile(conf):
-                raise UserError(f"--config {path}: a directory without nginx.conf; give the nginx.conf "
-                                "or the .conf files")
-            path = conf
-        out.append(path)
-    return out
+    return [config_path(p, "--config ") for p in paths]
 
 
 def _audit(session, paths: list[str]):

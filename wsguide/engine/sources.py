@@ -46,6 +46,21 @@ def audit_paste(text: str, rules: dict[str, Any]) -> PastedAudit | None:
     return audit_pasted(text, rules)
 
 
+def config_path(path: str, label: str = "") -> str:
+    """A config path as `diagnose --config` and the wizard take it: a directory stands for the
+    nginx.conf in it (a copy of /etc/nginx); anything else is passed on as given."""
+    import os
+
+    if not os.path.isdir(path):
+        return path
+    conf = os.path.join(path, "nginx.conf")
+    if not os.path.isfile(conf):
+        from ..errors import UserError
+
+        raise UserError(f"{label}{path}: a directory without nginx.conf; give the nginx.conf or a .conf file")
+    return conf
+
+
 def _mentions(conditions: Any, key: str) -> bool:
     if isinstance(conditions, dict):
         return key in conditions or any(_mentions(v, key) for v in conditions.values())

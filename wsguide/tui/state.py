@@ -313,15 +313,12 @@ class Wizard:
         import os
 
         from ..audit import ConfigError, audit
+        from ..engine.sources import config_path
 
         path = os.path.expanduser(path.strip())
         if not path:
             raise UserError("give the path of nginx.conf (or a site's .conf file)")
-        if os.path.isdir(path):
-            conf = os.path.join(path, "nginx.conf")
-            if not os.path.isfile(conf):
-                raise UserError(f"{path}: a directory without nginx.conf; give the nginx.conf or a .conf file")
-            path = conf
+        path = config_path(path)
         if not os.path.exists(path):
             raise UserError(f"{path}: no such file")
         try:
