@@ -55,6 +55,13 @@ class WizardScreen(Screen[None]):
     def update_ranking(self) -> None:
         self.query_one(RankingPanel).show(self.wsapp.wizard, self.wsapp.kb_status)
 
+    def go_next(self) -> None:
+        """Where #continue leads: the result when the engine is sure, else the questions."""
+        if self.wsapp.wizard.next_question() is None:
+            self.wsapp.action_result()
+        else:
+            self.wsapp.action_questions()
+
     def offer_next(self) -> None:
         """After new evidence: refresh the ranking and enable #continue, labelled with where it
         leads (the engine may already be sure: a line that names the cause)."""

@@ -116,10 +116,7 @@ class CheckScreen(WizardScreen):
 
     @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:
-        if self.wizard.next_question() is None:
-            self.wsapp.action_result()
-        else:
-            self.wsapp.action_questions()
+        self.go_next()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue" and self.checked is None:

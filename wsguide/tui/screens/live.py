@@ -117,10 +117,7 @@ class LiveScreen(WizardScreen):
 
     @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:
-        if self.wizard.next_question() is None:
-            self.wsapp.action_result()
-        else:
-            self.wsapp.action_questions()
+        self.go_next()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue" and not self.lines:

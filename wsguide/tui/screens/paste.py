@@ -118,10 +118,7 @@ class PasteScreen(WizardScreen):
             return
         if self.query_one("#paste-text", TextArea).text.strip():
             self.action_diagnose()  # what is still in the box counts too
-        if self.wizard.next_question() is None:
-            self.wsapp.action_result()
-        else:
-            self.wsapp.action_questions()
+        self.go_next()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue" and not (self.wsapp.wizard and self.wsapp.wizard.has_evidence):
