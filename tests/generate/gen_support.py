@@ -23,14 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import free_port, listening  # noqa: F401  (free_port: test_nginx_matrix imports it from here)
 
 NOBODY = 65534
 
 
-def free_port(family: int = socket.AF_INET, host: str = "127.0.0.1") -> int:
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 def ipv6_ok() -> bool:
@@ -181,7 +178,9 @@ def _wait_listening(addrs: list[tuple[str, object]], proc: subprocess.Popen, pre
                 with socket.socket(socket.AF_UNIX) as s:
                     s.connect(str(where))
             else:
-                socket.create_connection(where, timeout=0.2).close()  # type: ignore[arg-type]
+                host, port = where  # type: ignore[misc]
+                if not listening(port, host):
+                    raise ConnectionRefusedError
             pending.pop(0)
         except OSError:
             time.sleep(0.02)

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers import free_port, listening  # noqa: F401  (free_port: used by the probe tests too)
+
 from . import clients
 
 HERE = Path(__file__).resolve().parent
@@ -84,18 +86,6 @@ REQUIREMENTS = {"ipv6": (have_ipv6_loopback, "this machine has no IPv6 loopback 
 
 def unmet_requirements(lab: dict) -> list[str]:
     return [REQUIREMENTS[r][1] for r in lab.get("requires", []) if not REQUIREMENTS[r][0]()]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @dataclass
