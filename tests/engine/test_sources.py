@@ -111,3 +111,19 @@ def test_an_elided_config_clears_nothing(kb):
     session = Session(kb)
     pasted = session.paste(ERROR_426 + "\n" + GOOD_LOCATION.replace("    proxy_read_timeout 1h;\n", "    ...\n"))
     assert pasted.config_lines and not session.cleared
+
+
+def test_context_words_in_a_paste_answer_questions(kb):
+    """`cues:` in questions.yaml: "behind Cloudflare", "socket.io", "every 100 seconds" answer the
+    wizard's questions without asking; a CDN host in a script URL does not."""
+    s = Session(kb)
+    s.paste("We run socket.io behind Cloudflare and it drops every 100 seconds.\n"
+            "WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' "
+            "failed: Connection closed before receiving a handshake response")
+    assert s.inferred["in-front"] == "cloudflare"
+    assert s.inferred["socketio"] == "socketio-yes"
+    assert s.inferred["drop-interval"] == "about-100s"
+    assert "in-front" not in [q for _, q in s.candidates()]
+    s2 = Session(kb)
+    s2.paste('<script src="https://cdnjs.cloudflare.com/ajax/libs/socket.io/4.7.2/socket.io.js"></script>')
+    assert "in-front" not in s2.inferred

@@ -13,9 +13,13 @@ import contextlib
 import os
 import ssl
 import time
+import warnings
 from typing import Any
 
 SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse")
+# `tls_max=` values: the highest TLS version the client's ClientHello offers.
+TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 
 
 def exc_text(exc: BaseException) -> str:
@@ -48,6 +52,7 @@ class Target:
         self.scheme = scheme
         self.ca = ca
         self.host: str | None = None
+        self.tls_max: str | None = None  # `tls_max=1.1`: an old client's highest TLS version
         self.actions = actions or {}
 
     def authority(self) -> str:
@@ -60,6 +65,15 @@ class Target:
         if self.scheme != "wss":
             return None
         ctx = ssl.create_default_context(cafile=self.ca)
+        if self.tls_max:
+            with warnings.catch_warnings():  # TLSVersion.TLSv1/TLSv1_1 are deprecated names
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+                ctx.maximum_version = TLS_VERSIONS[self.tls_max]
+            if self.tls_max in ("1.0", "1.1"):
+                # OpenSSL 3 refuses TLS 1.0/1.1 at security level 1 on the client side too
+                # ("no protocols available"); level 0 lets it send a real TLS 1.0/1.1 ClientHello.
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         return ctx
 
 
@@ -129,6 +143,10 @@ def connect_kwargs(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     if "ping" in opts:
         kw["ping_interval"] = float(opts["ping"])
         kw["ping_timeout"] = float(opts["ping"]) * 5
+    if "proxy" in opts:  # `proxy=nginx`: the client told to use nginx as its HTTP (CONNECT) proxy
+        if opts["proxy"] != "nginx":
+            raise ValueError(f"client option proxy={opts['proxy']!r}: only proxy=nginx is known")
+        kw["proxy"] = f"http://127.0.0.1:{target.port}"
     headers = {}
     if opts.get("auth"):
         headers["Authorization"] = "Basic " + base64.b64encode(opts["auth"].encode()).decode()
@@ -171,7 +189,12 @@ async def scenario_echo(target: Target, opts: dict[str, str]) -> dict[str, Any]:
         hdrs = ws_headers(opts)
         if opts.get("auth"):
             hdrs["Authorization"] = "Basic " + base64.b64encode(opts["auth"].encode()).decode()
-        probe = await raw_request(target, path, hdrs)
+        if opts.get("proxy") == "nginx":  # a proxy-configured client's first request: CONNECT
+            authority = target.authority()
+            authority = authority if ":" in authority else f"{authority}:80"
+            probe = await raw_request(target, authority, {}, method="CONNECT")
+        else:
+            probe = await raw_request(target, path, hdrs)
         res = await echo_once(target, path, opts)
         if i == 0:
             obs.update(status=probe["status"], location=probe["headers"].get("location"),
@@ -398,10 +421,27 @@ async def scenario_sse(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     return obs
 
 
+def unused_port() -> int:
+    """A loopback port nothing listens on (bound, then released at once)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 async def run_client(spec: str, target: Target) -> dict[str, Any]:
     kind, opts = parse(spec)
+    if "port" in opts:  # `port=unused`: the app was given a wrong URL, a port where nothing listens
+        if opts.pop("port") != "unused":
+            raise ValueError("client option port=: only port=unused is known")
+        target.port = unused_port()
     if opts.pop("scheme", None) == "wss":
         target.scheme = "wss"
+    if "tls_max" in opts:  # an old client: offers TLS versions up to this one only (wss://)
+        target.tls_max = opts.pop("tls_max")
+        if target.tls_max not in TLS_VERSIONS:
+            raise ValueError(f"tls_max={target.tls_max} (known: {', '.join(TLS_VERSIONS)})")
     if "host" in opts:  # a virtual host: Host header, URL and (echo) Origin use this name
         target.host = opts.pop("host")
         opts.setdefault("origin", f"http://{target.host}")

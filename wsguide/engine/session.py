@@ -115,8 +115,10 @@ class Session:
 
         options = re2.Options()
         options.case_sensitive = False
-        return [(qid, ans["id"], re2.compile("|".join(f"(?:{p})" for p in ans["detect"]), options))
-                for qid, q in self.kb.questions.items() for ans in q["answers"] if ans.get("detect")]
+        return [(qid, ans["id"], re2.compile("|".join(f"(?:{p})" for p in ans.get("detect", []) + ans.get("cues", [])),
+                                             options))
+                for qid, q in self.kb.questions.items() for ans in q["answers"]
+                if ans.get("detect") or ans.get("cues")]
 
     # -- input ---------------------------------------------------------------------------
 

@@ -230,14 +230,16 @@ def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
 
 
 def _lint_detect(kb: KB, out: list[Problem]) -> None:
-    """Answer `detect:` patterns must compile under RE2, as the session will compile them."""
+    """Answer `detect:` and `cues:` patterns must compile under RE2, as the session and lookup
+    will compile them."""
     import re2
 
     for qid, question in kb.questions.items():
         for i, answer in enumerate(question["answers"]):
-            for j, pattern in enumerate(answer.get("detect", [])):
-                try:
-                    re2.compile(pattern)
-                except Exception as exc:  # re2.error has no stable base across versions
-                    out.append(Problem(kb.files.get(f"?{qid}", "questions.yaml"), kb.lines.get(f"?{qid}", 1),
-                                       f"{qid}.answers[{i}].detect[{j}]", f"does not compile under RE2: {exc}"))
+            for key in ("detect", "cues"):
+                for j, pattern in enumerate(answer.get(key, [])):
+                    try:
+                        re2.compile(pattern)
+                    except Exception as exc:  # re2.error has no stable base across versions
+                        out.append(Problem(kb.files.get(f"?{qid}", "questions.yaml"), kb.lines.get(f"?{qid}", 1),
+                                           f"{qid}.answers[{i}].{key}[{j}]", f"does not compile under RE2: {exc}"))
