@@ -421,21 +421,14 @@ async def scenario_sse(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     return obs
 
 
-def unused_port() -> int:
-    """A loopback port nothing listens on (bound, then released at once)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def run_client(spec: str, target: Target) -> dict[str, Any]:
     kind, opts = parse(spec)
     if "port" in opts:  # `port=unused`: the app was given a wrong URL, a port where nothing listens
         if opts.pop("port") != "unused":
             raise ValueError("client option port=: only port=unused is known")
-        target.port = unused_port()
+        from helpers import free_port  # below the ephemeral range: no self-connect
+
+        target.port = free_port()
     if opts.pop("scheme", None) == "wss":
         target.scheme = "wss"
     if "tls_max" in opts:  # an old client: offers TLS versions up to this one only (wss://)
