@@ -253,3 +253,19 @@ def test_python_m_wsguide_config() -> None:
     proc = subprocess.run([sys.executable, "-m", "wsguide", "config", "--backend",
                            "127.0.0.1:8000"], capture_output=True, text=True)
     assert proc.returncode == 0 and "proxy_pass http://wsguide_websocket;" in proc.stdout
+
+
+def test_trailing_slash_path_is_written_without_the_301_trap(tmp_path):
+    """`--path /ws/` gives `location /ws` (a note says why), which wsguide audit passes clean."""
+    from helpers import run_cli
+
+    r = run_cli("config", "--path", "/ws/", "--backend", "127.0.0.1:8000", "--standalone")
+    assert r.returncode == 0, r.stderr
+    assert "location /ws {" in r.stdout and "location /ws/" not in r.stdout
+    assert "--path /ws/: written as location /ws" in r.stderr
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(r.stdout)
+    audit = run_cli("audit", str(conf))
+    assert audit.returncode == 0, audit.stdout
+    twice = run_cli("config", "--path", "/ws", "--path", "/ws/")
+    assert twice.returncode == 2 and "already gives location /ws" in twice.stderr

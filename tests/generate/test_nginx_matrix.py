@@ -176,6 +176,9 @@ def test_matrix(case: str, argv: list[str], nginx_bin: str, pki: PKI, backends: 
         for path in setup.paths:
             status = asyncio.run(handshake_and_echo(setup, path, pki, f"hello {case} {path}"))
             assert status == 101
+            bare = setup.location_of(path)  # --path /ws/: a client opening /ws is served too, not 301'd
+            if bare != path:
+                assert asyncio.run(handshake_and_echo(setup, bare, pki, f"hello {bare}")) == 101
         if setup.redirect_from:
             assert_redirect(setup)
 

@@ -221,6 +221,13 @@ def parse_listen(value: str, option: str = "--listen") -> Address:
     return Address(host=host.lower(), port=_port(port, option, value))
 
 
+def location_prefix(path: str, socketio: bool) -> str:
+    """`/ws/` -> `/ws` (see Setup.location_of); `/` and socket.io's `/socket.io/` unchanged."""
+    if path == "/" or not path.endswith("/") or (socketio and path == "/socket.io/"):
+        return path
+    return path.rstrip("/") or "/"
+
+
 def parse_path(value: str, option: str = "--path") -> str:
     """A prefix `location` path: starts with /, URL-safe characters, already normalised."""
     if not _PATH_RE.fullmatch(value) or len(value) > 200:
@@ -389,6 +396,13 @@ class Setup:
         # Prefixed so it can never shadow a real host name in proxy_pass.
         return "wsguide_" + re.sub(r"[^a-z0-9]+", "_", self.name)
 
+    def location_of(self, path: str) -> str:
+        """The nginx location for a client path. `/ws/` becomes `location /ws`: nginx answers a
+        request for /ws with a 301 from `location /ws/` when it proxies, and WebSocket clients do
+        not follow redirects; the prefix without the slash serves /ws, /ws/ and /ws/x alike.
+        socket.io's /socket.io/ stays: its clients always send the slash."""
+        return location_prefix(path, self.socketio)
+
     @property
     def needs_http_version(self) -> bool:
         return self.nginx_version is None or self.nginx_version < HTTP11_DEFAULT_SINCE
@@ -443,16 +457,19 @@ def validate(opts: Options) -> Setup:
                          "default server for its port; pass --server-name with your host name.")
 
     paths: list[str] = []
+    locations: dict[str, str] = {}
     for raw in opts.paths or (["/socket.io/"] if opts.socketio else ["/ws"]):
         path = parse_path(raw)
-        if path in paths:
-            raise _fail("--path", raw, "listed twice (nginx rejects duplicate locations)")
+        loc = location_prefix(path, opts.socketio)
+        if path in paths or loc in locations:
+            raise _fail("--path", raw, "listed twice (nginx rejects duplicate locations)"
+                        if path in paths else f"{locations[loc]} already gives location {loc}")
         paths.append(path)
-    for path in paths:
-        # socket.io clients always ask for /socket.io/ with the slash: no 301 to warn about.
-        if path != "/" and path.endswith("/") and not (opts.socketio and path == "/socket.io/"):
-            notes.append(f"location {path} ends with /: a client that connects to "
-                         f"{path.rstrip('/')} gets a 301, which WebSocket clients do not follow.")
+        locations[loc] = path
+        if loc != path:
+            notes.append(f"--path {path}: written as location {loc}, which serves {loc}, {path} and "
+                         f"everything below; location {path} would answer {loc} with a 301, which "
+                         "WebSocket clients do not follow.")
 
     backends: list[Address] = []
     schemes: set[str | None] = set()
