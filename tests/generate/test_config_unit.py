@@ -269,3 +269,33 @@ def test_trailing_slash_path_is_written_without_the_301_trap(tmp_path):
     assert audit.returncode == 0, audit.stdout
     twice = run_cli("config", "--path", "/ws", "--path", "/ws/")
     assert twice.returncode == 2 and "already gives location /ws" in twice.stderr
+
+
+def test_root_only_certificate_is_accepted_with_a_note(tmp_path, monkeypatch):
+    """certbot's /etc/letsencrypt/live is root-only: generating as a normal user still works.
+    (The tests run as root, which reads anything: the refusal is simulated.)"""
+    import errno
+    from pathlib import Path
+
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self in (cert, key):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(self)
+
+    for f in (cert, key):
+        f.write_text("not checked\n")
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    setup = validate(Options(tls=True, cert=str(cert), key=str(key)))
+    assert setup.cert == str(cert)
+    assert any("not readable by this user" in n and "sudo openssl x509" in n for n in setup.notes)
+
+
+def test_missing_certificate_is_an_error_with_a_hint(tmp_path):
+    from helpers import run_cli
+
+    r = run_cli("config", "--tls", "--cert", str(tmp_path / "nope.pem"), "--key", str(tmp_path / "k.pem"))
+    assert r.returncode == 2
+    assert "No such file or directory; generate the config on the machine that holds it" in r.stderr

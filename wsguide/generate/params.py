@@ -296,10 +296,15 @@ def parse_version(value: str, option: str = "--nginx-version") -> tuple[int, int
     return version
 
 
-def parse_file(value: str, option: str, expect: tuple[str, ...] = ()) -> str:
+def parse_file(value: str, option: str, expect: tuple[str, ...] = (),
+               notes: list[str] | None = None) -> str:
     """A readable file, returned as an absolute path that is safe inside double quotes.
 
-    `expect` lists PEM markers of which one must appear (a certificate, a private key)."""
+    `expect` lists PEM markers of which one must appear (a certificate, a private key). With
+    `notes`, a file that exists but this user may not read (certbot's /etc/letsencrypt/live is
+    root-only; nginx's master reads it as root) is accepted with a note instead of an error."""
+    import errno
+
     if not _FILE_RE.fullmatch(value):
         raise _fail(option, value, "a file path may use letters, digits, spaces and "
                                    ". _ / + @ : , = ~ - (no quotes, $, ;, #, braces, backslashes)")
@@ -307,8 +312,17 @@ def parse_file(value: str, option: str, expect: tuple[str, ...] = ()) -> str:
     try:
         head = path.read_bytes()[:65536]
     except OSError as exc:
-        raise _fail(option, value, f"must be a readable file ({exc.strerror or exc})") from exc
-    if expect and not any(marker.encode() in head for marker in expect):
+        if notes is not None and exc.errno == errno.EACCES:
+            check = (f" Check it with: sudo openssl x509 -noout -subject -enddate -in {path}"
+                     if "CERTIFICATE" in expect else "")
+            notes.append(f"{option} {path}: not readable by this user, so its contents were not "
+                         f"checked; nginx reads it as root.{check}")
+            head = None
+        else:
+            hint = ("; generate the config on the machine that holds it"
+                    if exc.errno == errno.ENOENT else "")
+            raise _fail(option, value, f"must be a readable file ({exc.strerror or exc}{hint})") from exc
+    if head is not None and expect and not any(marker.encode() in head for marker in expect):
         what = " or ".join(expect)
         raise _fail(option, value, f"must be a PEM file containing {what}")
     text = str(path)
@@ -507,8 +521,8 @@ def validate(opts: Options) -> Setup:
     if opts.tls:
         if not opts.cert or not opts.key:
             raise UserError("--tls: needs --cert PATH and --key PATH (PEM files)")
-        cert = parse_file(opts.cert, "--cert", ("CERTIFICATE",))
-        key = parse_file(opts.key, "--key", ("PRIVATE KEY",))
+        cert = parse_file(opts.cert, "--cert", ("CERTIFICATE",), notes)
+        key = parse_file(opts.key, "--key", ("PRIVATE KEY",), notes)
     elif opts.cert or opts.key:
         raise UserError("--cert/--key: only with --tls")
 

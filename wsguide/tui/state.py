@@ -197,7 +197,8 @@ def check_value(kind: str, value: str) -> str:
         return " ".join(parts)
     if kind in ("cert", "key", "ca"):
         marker = "PRIVATE KEY" if kind == "key" else "CERTIFICATE"
-        return params.parse_file(text, {"cert": "certificate", "key": "key", "ca": "CA file"}[kind], (marker,))
+        # notes=[]: a root-only file (certbot's live/ directory) is accepted; validate() notes it
+        return params.parse_file(text, {"cert": "certificate", "key": "key", "ca": "CA file"}[kind], (marker,), [])
     if kind == "hostname":
         if not params.is_hostname(text.lower()):
             raise UserError(f"{text!r}: a host name (letters, digits, hyphens and dots), as on the certificate")
