@@ -16,7 +16,7 @@ import time
 import warnings
 from typing import Any
 
-SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse")
+SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse", "h2ws")
 # `tls_max=` values: the highest TLS version the client's ClientHello offers.
 TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
                 "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
@@ -418,6 +418,138 @@ async def scenario_sse(target: Target, opts: dict[str, str]) -> dict[str, Any]:
         obs["exception"] = obs["exception"] or exc_text(exc)
     # the metric keys the expectations read
     obs["event_delay_min"] = obs["event_delay_max"] = obs["event_delay"]
+    return obs
+
+
+async def _h2_open(target: Target, alpn: list[str]) -> tuple[Any, Any, str | None]:
+    """TLS to nginx offering `alpn`; returns (reader, writer, the protocol ALPN picked)."""
+    ctx = ssl.create_default_context(cafile=target.ca)
+    ctx.set_alpn_protocols(alpn)
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection("127.0.0.1", target.port, ssl=ctx, server_hostname="127.0.0.1"), 5)
+    return reader, writer, writer.get_extra_info("ssl_object").selected_alpn_protocol()
+
+
+async def _h2_exchange(target: Target, headers: list[tuple[str, str]], end_stream: bool,
+                       raw: bool = False) -> dict[str, Any]:
+    """One h2 connection (ALPN h2): the server's SETTINGS, then one request on stream 1; what
+    came back on it (statuses, headers, body, RST_STREAM / GOAWAY error names, the h2 library's
+    exception). The h2 library's defaults strip connection-specific request headers (as curl
+    does) and reject them in a response; `raw`: send the headers as given, accept any answer."""
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    out: dict[str, Any] = {"settings": None, "statuses": [], "headers": {}, "body": "",
+                           "reset": None, "goaway": None, "exception": None}
+    reader, writer, out["alpn"] = await _h2_open(target, ["h2"])
+    cfg = h2.config.H2Configuration(client_side=True)
+    if raw:
+        cfg = h2.config.H2Configuration(client_side=True, validate_outbound_headers=False,
+                                        normalize_outbound_headers=False,
+                                        validate_inbound_headers=False)
+    conn = h2.connection.H2Connection(cfg)
+    conn.initiate_connection()
+    writer.write(conn.data_to_send())
+    sent, done, ended, body = False, False, False, b""
+    try:
+        while not done:
+            try:  # after END_STREAM, a moment more for a RST_STREAM that follows it
+                data = await asyncio.wait_for(reader.read(65535), 0.3 if ended else 3)
+            except TimeoutError:
+                if ended:
+                    break
+                raise
+            if not data:
+                break
+            try:
+                events = conn.receive_data(data)
+            except Exception as exc:  # noqa: BLE001  h2.exceptions.ProtocolError on the answer
+                out["exception"] = exc_text(exc)
+                writer.write(conn.data_to_send())  # the GOAWAY the library queued
+                break
+            for ev in events:
+                if isinstance(ev, h2.events.RemoteSettingsChanged) and out["settings"] is None:
+                    # every setting of the server's first SETTINGS frame, by id
+                    out["settings"] = {int(k): v.new_value for k, v in ev.changed_settings.items()}
+                elif isinstance(ev, (h2.events.ResponseReceived,
+                                     h2.events.InformationalResponseReceived)):
+                    hd = {k.decode(): v.decode() for k, v in ev.headers}
+                    out["statuses"].append(int(hd.pop(":status")))
+                    out["headers"].update(hd)
+                elif isinstance(ev, h2.events.DataReceived):
+                    body += ev.data
+                    conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+                elif isinstance(ev, h2.events.StreamReset):
+                    out["reset"] = getattr(ev.error_code, "name", str(ev.error_code))
+                    done = True
+                elif isinstance(ev, h2.events.ConnectionTerminated):
+                    out["goaway"] = getattr(ev.error_code, "name", str(ev.error_code))
+                    done = True
+                elif isinstance(ev, h2.events.StreamEnded):
+                    ended = True
+            if out["settings"] is not None and not sent:
+                conn.send_headers(1, headers, end_stream=end_stream)
+                sent = True
+            writer.write(conn.data_to_send())
+    except TimeoutError:
+        out["timeout"] = True
+    finally:
+        writer.close()
+    out["body"] = body.decode("utf-8", "replace")
+    return out
+
+
+async def scenario_h2ws(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """A client that negotiates h2 by ALPN with a TLS listener (`listen ... ssl http2`) and tries
+    to open a WebSocket: an RFC 8441 extended CONNECT (:protocol websocket; `status`,
+    `status_line` "HTTP/2 <status>", `body`) and whether the server's SETTINGS carried
+    SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8); then an h2 GET with the RFC 6455 upgrade headers,
+    twice: with the h2 library's defaults, which strip Upgrade/Connection as curl does
+    (`plain_get`; `exception` is the library's error on nginx's answer), and sent as given
+    (`upgrade_get`).
+    `alpn=http/1.1`: the client fix, the same TLS listener with ALPN http/1.1 only and the python
+    websockets client (status 101, echo)."""
+    path = opts.get("path", "/ws")
+    auth = target.authority()
+    obs: dict[str, Any] = {"printed": [], "exception": None, "echo": False, "status": 0}
+    if opts.get("alpn") == "http/1.1":
+        from websockets.asyncio.client import connect
+
+        ctx = ssl.create_default_context(cafile=target.ca)
+        ctx.set_alpn_protocols(["http/1.1"])
+        kw = {**connect_kwargs(target, opts), "ssl": ctx}
+        try:
+            async with connect(f"wss://{auth}{path}", **kw) as ws:
+                obs["alpn"] = ws.transport.get_extra_info("ssl_object").selected_alpn_protocol()
+                obs["status"] = ws.response.status_code
+                await ws.send("hello")
+                obs["echo"] = await asyncio.wait_for(ws.recv(), 3) == "hello"
+        except Exception as exc:  # noqa: BLE001
+            obs["exception"] = exc_text(exc)
+            obs["printed"].append(("exception", obs["exception"]))
+        return obs
+    connect_req = [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"),
+                   (":path", path), (":authority", auth), ("sec-websocket-version", "13")]
+    res = await _h2_exchange(target, connect_req, end_stream=False)
+    obs["alpn"] = res["alpn"]
+    obs["h2_settings"] = res["settings"]
+    obs["enable_connect_protocol"] = (res["settings"] or {}).get(0x8)
+    obs["connect"] = res
+    if res["statuses"]:
+        obs["status"] = res["statuses"][-1]
+        obs["status_line"] = f"HTTP/2 {obs['status']}"
+        obs["body"] = res["body"]
+        obs["printed"] += probe_printed(obs)
+    upgrade_get = [(":method", "GET"), (":scheme", "https"), (":path", path),
+                   (":authority", auth), ("upgrade", "websocket"), ("connection", "upgrade"),
+                   ("sec-websocket-version", "13"),
+                   ("sec-websocket-key", base64.b64encode(os.urandom(16)).decode())]
+    obs["plain_get"] = await _h2_exchange(target, upgrade_get, end_stream=True)
+    obs["exception"] = res["exception"] or obs["plain_get"]["exception"]
+    if obs["exception"]:
+        obs["printed"].append(("exception", obs["exception"]))
+    obs["upgrade_get"] = await _h2_exchange(target, upgrade_get, end_stream=True, raw=True)
     return obs
 
 
