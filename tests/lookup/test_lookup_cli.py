@@ -172,3 +172,14 @@ def test_full_knowledge_base_output_fits_80_columns():
     assert res.stdout.startswith("1. backend-unreachable")
     assert "connect() failed (111: Connection refused)" in res.stdout  # the telling part is not cut
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_next_steps_are_rendered_for_every_cause():
+    """lookup's "Next:" is the first verify step with the fix's example values filled in: no
+    jinja placeholder reaches the user (client-tls-too-old's once printed {{ host }})."""
+    from wsguide.kb.index import load_index
+
+    index = load_index()
+    raw = {cid: c["next"] for cid, c in index["causes"].items() if "{{" in c["next"] or "{%" in c["next"]}
+    assert not raw
+    assert "example.com:443" in index["causes"]["client-tls-too-old"]["next"]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-FORMAT = 5  # bump when the index layout changes
+FORMAT = 6  # bump when the index layout (or what goes into it) changes
 
 
 def _cache_base() -> str:
@@ -67,10 +67,16 @@ def _kb_files(d: str) -> list[str]:
 def build(kb: Any) -> dict[str, Any]:
     """Reduce a validated KB to what lookup and its renderers need."""
     from .literals import required_literals
+    from .templates import fix_variables, render
 
     causes = {}
     signatures = []
     for cid, c in sorted(kb.causes.items()):
+        # The first verify step is lookup's "Next:"; rendered with the fix's example values, as
+        # the runbooks are, so no {{ host }} reaches the user.
+        first, values = c["verify"][0], fix_variables(c)
+        step = render(kb, first["step"], values)
+        run = render(kb, first["run"], values) if first.get("run") else ""
         causes[cid] = {
             "title": c["title"],
             "summary": c["summary"],
@@ -79,7 +85,7 @@ def build(kb: Any) -> dict[str, Any]:
             "stage": c["stage"],
             "prior": c.get("prior", 1.0),
             "fix": c["fix"]["summary"],
-            "next": c["verify"][0]["step"] + (f": {c['verify'][0]['run']}" if c["verify"][0].get("run") else ""),
+            "next": step + (f": {run}" if run else ""),
         }
         for s in c.get("signatures", []):
             sig = {k: s[k] for k in ("id", "source", "strength") if k in s}
