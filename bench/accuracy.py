@@ -118,12 +118,14 @@ def print_report(s: dict[str, Any], misses_only: bool = False) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="YAML list of pastes")
+    ap.add_argument("--data", type=Path, action="append",
+                    help="YAML list of pastes (repeatable: the sets are measured as one; "
+                         f"default {DEFAULT_DATA})")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--misses-only", action="store_true", help="print only the misses")
     args = ap.parse_args(argv)
     try:
-        summary = evaluate(load_pastes(args.data))
+        summary = evaluate([p for path in args.data or [DEFAULT_DATA] for p in load_pastes(path)])
     except Exception as exc:  # still a measurement: report and exit 0
         summary = {"error": f"{type(exc).__name__}: {exc}"}
         if args.json:
