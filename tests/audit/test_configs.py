@@ -189,3 +189,21 @@ server {
     result = audit_conf(conf)
     missing = [f for f in result.findings if f.cause == "missing-upgrade-headers"]
     assert missing and missing[0].line == 3
+
+
+def test_a_header_set_twice_points_at_the_line_to_delete(audit_conf):
+    """include proxy_params (which sets Host) plus the location's own Host line: nginx sends
+    both; the finding names the location's line, not the shared proxy_params file."""
+    site = ("server {\n    location /ws {\n        include proxy_params;\n"
+            "        proxy_pass http://127.0.0.1:8000;\n        proxy_http_version 1.1;\n"
+            "        proxy_set_header Host $host;\n        proxy_set_header Upgrade $ws_upgrade;\n"
+            "        proxy_set_header Connection $connection_upgrade;\n    }\n}\n")
+    result = audit_conf({"nginx.conf": MAIN, "conf.d/maps.conf": MAPS, "sites-enabled/chat": site,
+                         "proxy_params": "proxy_set_header Host $http_host;\n"})
+    dup = [f for f in result.findings if f.cause == "duplicate-proxy-headers"]
+    assert len(dup) == 1 and dup[0].severity == "error"
+    assert dup[0].file.endswith("sites-enabled/chat") and dup[0].line == 6
+    once = site.replace("        proxy_set_header Host $host;\n", "")
+    clean = audit_conf({"nginx.conf": MAIN, "conf.d/maps.conf": MAPS, "sites-enabled/chat": once,
+                        "proxy_params": "proxy_set_header Host $http_host;\n"})
+    assert "duplicate-proxy-headers" not in causes(clean)

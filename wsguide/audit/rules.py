@@ -141,6 +141,18 @@ class Evaluator:
 
     # conditions
 
+    def _duplicate(self, hits: list[Node], cond: dict[str, Any], state: State) -> bool:
+        """Two instances with the same first argument (a header set twice): the match is the
+        later one, the line to delete (the earlier may sit in an included proxy_params)."""
+        seen: set[str] = set()
+        for hit in hits:
+            key = hit.args[0].lower() if hit.args else ""
+            if key in seen:
+                self._record(state, cond, Match(hit, " ".join(hit.args), hit.text))
+                return True
+            seen.add(key)
+        return False
+
     def holds_all(self, conds: list[dict[str, Any]], node: Node, state: State) -> bool:
         return all(self.holds(c, node, state) for c in conds)
 
@@ -149,6 +161,8 @@ class Evaluator:
             name = cond.get("present") or cond["missing"]
             hits = [i for i in self.instances(node, name, cond.get("from", "effective")) if _args_match(i, cond)]
             if "present" in cond:
+                if cond.get("duplicate"):
+                    return self._duplicate(hits, cond, state)
                 ok = len(hits) >= cond.get("count", 1)
                 if ok:
                     self._record(state, cond, Match(hits[0], " ".join(hits[0].args), hits[0].text))

@@ -64,6 +64,7 @@ _COMPARE = {"duration": r"(?:\d+(?:ms|s|m|h|d|w|M|y)?)+", "size": r"\d+[kKmMgG]?
 _MODIFIERS = {
     "args": ("present", "missing"), "no_arg": ("present", "missing"), "any_arg": ("present", "missing"),
     "count": ("present",),
+    "duplicate": ("present",),
     "from": ("present", "missing", "duration", "size", "number"),
     "below": tuple(_COMPARE), "above": tuple(_COMPARE), "default": tuple(_COMPARE),
     "at": ("present", "duration", "size", "number", "maps", "check"),

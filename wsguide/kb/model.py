@@ -306,6 +306,8 @@ AUDIT_CONDITION = Obj(
                       "and plain directives alike), here (this block only), enclosing (any enclosing "
                       "block), inside (anywhere within this block), anywhere (the whole config)."),
         "count": F(Num(integer=True, minimum=1), doc="With present: at least this many matching instances."),
+        "duplicate": F(Bool(), doc="With present: two matching instances share their first argument (a header "
+                                   "set twice); the finding points at the later one."),
         "below": F(Str(), doc="With duration/size/number: the value is less than this."),
         "above": F(Str(), doc="With duration/size/number: the value is more than this."),
         "default": F(Str(), doc="With duration/size/number: nginx's value when the directive is not set."),
