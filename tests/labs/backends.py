@@ -6,7 +6,12 @@ forwarded. Options come as `key=value` words after the kind (see `lab:` in tests
 
 Kinds:
   ws-echo    python websockets echo server (opts: ping, max_size, subprotocols, origins, tls,
-             check_origin=host: Jupyter's same-origin check, Origin's host:port must equal Host)
+             check_origin=host: Jupyter's same-origin check, Origin's host:port must equal Host;
+             flood=SIZE: after the handshake send SIZE-byte messages as fast as the connection
+             takes them, a producer faster than its consumer; stall=S: wait S seconds before
+             reading anything, a backend whose message loop is blocked; term=1001|1012: on
+             SIGTERM close every socket with that code, then exit; without it SIGTERM kills
+             the process with no close frame, like a crash)
   aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size, ws_only=1:
              every request goes to the WebSocket handler, so a plain GET gets aiohttp's 400);
              /auth/check answers 200 when X-Original-URI has ticket=good or Cookie has
@@ -80,6 +85,17 @@ async def ws_echo(args, opts, log: Log, tls: bool = False) -> None:
         return None
 
     async def handler(ws):
+        if "stall" in opts:  # a blocked message loop: reads nothing for `stall` seconds
+            await asyncio.sleep(float(opts["stall"]))
+        if "flood" in opts:  # a fast producer: each send waits only for the library's drain()
+            payload, sent, t0 = b"x" * int(opts["flood"]), 0, time.monotonic()
+            try:
+                while True:
+                    await ws.send(payload)
+                    sent += 1
+            finally:  # what the producer saw, then the library's own log of the exception
+                print(f"flood: {sent} messages of {len(payload)} bytes sent, connection ended "
+                      f"{time.monotonic() - t0:.2f} s after the first", flush=True)
         async for message in ws:
             await ws.send(message)
 
@@ -99,7 +115,16 @@ async def ws_echo(args, opts, log: Log, tls: bool = False) -> None:
         kw["ssl"] = ssl_context(args)
     async with serve(handler, "127.0.0.1", args.port, process_request=process_request,
                      compression=None, **kw) as server:
-        await server.serve_forever()
+        if "term" in opts:  # `term=1001|1012`: a graceful SIGTERM, every socket closed with CODE
+            import signal
+
+            code = int(opts["term"])
+            reason = {1001: "going away", 1012: "service restart"}.get(code, "")
+            asyncio.get_running_loop().add_signal_handler(
+                signal.SIGTERM, lambda: server.close(code=code, reason=reason))
+            await server.wait_closed()
+        else:  # no handler: SIGTERM ends the process at once, like a crash (no close frame)
+            await server.serve_forever()
 
 
 async def aio(args, opts, log: Log) -> None:

@@ -16,7 +16,8 @@ import time
 import warnings
 from typing import Any
 
-SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse", "h2ws")
+SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse", "h2ws", "stall", "flood",
+             "restart")
 # `tls_max=` values: the highest TLS version the client's ClientHello offers.
 TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
                 "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
@@ -44,7 +45,7 @@ def parse(spec: str) -> tuple[str, dict[str, str]]:
 class Target:
     """Where the client connects (always 127.0.0.1:port). `host` is the name the client
     believes it talks to (Host header and URL; `host=` option); `actions` are what the harness
-    lets a scenario do to nginx (`reload`)."""
+    lets a scenario do to nginx and the backends (`reload`, `backend_signal`, `backend_start`)."""
 
     def __init__(self, port: int, scheme: str = "ws", ca: str | None = None,
                  actions: dict[str, Any] | None = None) -> None:
@@ -254,6 +255,167 @@ async def _idle_wait(ws, obs: dict[str, Any], opts: dict[str, str], secs: float,
         obs["close_code"] = int(ws.close_code) if ws.close_code else None
         obs["exception"] = exc_text(exc)
         obs["printed"].append(("exception", obs["exception"]))
+    return obs
+
+
+async def scenario_stall(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """A consumer that stops reading (a background tab, a blocked message handler): open, read
+    one message of the backend's stream, then read nothing for `secs` (python websockets stops
+    reading from the socket once `max_queue`, 16 by default, messages wait unread, so the TCP
+    buffers and nginx's buffer fill up), then read again for `read` seconds (default 1).
+    `received`: messages read after the stall; `drop_after`/`open_after`: seconds from the start
+    of the stall until the client saw the close / was last seen open."""
+    from websockets.asyncio.client import connect
+
+    secs, read = float(opts.get("secs", "3")), float(opts.get("read", "1"))
+    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
+                           "drop_after": None, "open_after": 0.0, "received": 0}
+    try:
+        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
+        obs["status"] = 101
+        await asyncio.wait_for(ws.recv(), 3)
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+        return obs
+    t0 = time.monotonic()
+    await asyncio.sleep(secs)
+    try:
+        while time.monotonic() - t0 < secs + read:
+            await asyncio.wait_for(ws.recv(), secs + read - (time.monotonic() - t0))
+            obs["received"] += 1
+    except TimeoutError:
+        pass
+    except Exception as exc:  # noqa: BLE001
+        obs["drop_after"] = round(time.monotonic() - t0, 2)
+        obs["close_code"] = int(ws.close_code) if ws.close_code else None
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+    obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
+    obs["echo"] = obs["received"] > 0
+    await ws.close()
+    return obs
+
+
+async def scenario_flood(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """A client that keeps sending `size`-byte messages (default 65536) for `secs` (default 4)
+    to a backend that may not read them (the mirror of `stall`). `sent`: messages handed to the
+    library; `drop_after`/`open_after`: seconds from the first send until sending failed / the
+    end."""
+    from websockets.asyncio.client import connect
+
+    secs, size = float(opts.get("secs", "4")), int(opts.get("size", "65536"))
+    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
+                           "drop_after": None, "open_after": 0.0, "sent": 0}
+    try:
+        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
+        obs["status"] = 101
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+        return obs
+    payload, t0 = b"y" * size, time.monotonic()
+    try:
+        while time.monotonic() - t0 < secs:
+            await asyncio.wait_for(ws.send(payload), secs - (time.monotonic() - t0))
+            obs["sent"] += 1
+    except TimeoutError:
+        pass
+    except Exception as exc:  # noqa: BLE001
+        obs["drop_after"] = round(time.monotonic() - t0, 2)
+        obs["close_code"] = int(ws.close_code) if ws.close_code else None
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+    obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
+    with contextlib.suppress(Exception):  # websockets 17 may fail aborting a lost transport
+        ws.transport.abort()  # the backend may never read: no closing handshake
+    return obs
+
+
+async def scenario_restart(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """The backend dies under an open socket and comes back (a crash, an OOM kill, a deploy).
+
+    Open, echo once; `at` seconds later (default 0.5) the harness sends SIG`sig` (KILL or TERM)
+    to the backend; `hang=1` first freezes it (SIGSTOP) and sends a message it never reads, a
+    hung worker that a watchdog or the OOM killer then kills. The backend starts again `down`
+    seconds (default 1) after it exited. Right after the drop a curl-like handshake shows what
+    new clients get meanwhile (`down_status`). `reconnect=1`: the client reconnects with
+    exponential backoff and jitter until it is connected again, then echoes (`echo_after`);
+    without it, a new client opened at the end echoes or not (`echo_after`: the backend is back
+    and nginx needs no reload). `connected`: the client holds an open, working socket when `secs` (default 4) are over;
+    `opened`: WebSockets it opened; `drop_after`: seconds from the first echo to the drop."""
+    import random
+
+    from websockets.asyncio.client import connect
+    from websockets.protocol import State
+
+    secs, at = float(opts.get("secs", "4")), float(opts.get("at", "0.5"))
+    sig, down = opts.get("sig", "KILL"), float(opts.get("down", "1"))
+    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
+                           "drop_after": None, "connected": False, "opened": 0}
+    url, kw = target.url(opts.get("path", "/ws")), connect_kwargs(target, opts)
+    try:
+        ws = await connect(url, **kw)
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+        return obs
+    obs.update(status=101, opened=1)
+    await ws.send("hello")
+    obs["echo"] = await asyncio.wait_for(ws.recv(), 3) == "hello"
+    t0 = time.monotonic()
+    await asyncio.sleep(at)
+    if opts.get("hang") == "1":  # frozen: what the client sends now stays unread
+        await target.actions["backend_signal"]("STOP")
+        await ws.send("are you there?")
+        await asyncio.sleep(0.2)
+    await target.actions["backend_signal"](sig)
+
+    async def come_back() -> None:
+        await asyncio.sleep(down)
+        await target.actions["backend_start"]()
+
+    back = asyncio.ensure_future(come_back())
+    try:
+        await asyncio.wait_for(ws.recv(), 3)
+    except TimeoutError:  # still open: nothing dropped
+        pass
+    except Exception as exc:  # noqa: BLE001
+        obs["drop_after"] = round(time.monotonic() - t0, 2)
+        obs["close_code"] = int(ws.close_code) if ws.close_code else None
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+    t_drop = time.monotonic()
+    probe = await raw_request(target, opts.get("path", "/ws"), ws_headers(opts))
+    obs["down_status"] = probe["status"]
+    if probe.get("status_line"):
+        obs["printed"].append(("status_line", probe["status_line"]))
+    if opts.get("reconnect") == "1":
+        attempt, statuses = 0, []
+        while time.monotonic() - t0 < secs:
+            delay = min(2.0, 0.2 * 2 ** attempt) * (0.5 + random.random())
+            await asyncio.sleep(delay)
+            attempt += 1
+            try:
+                ws = await connect(url, **kw)
+            except Exception as exc:  # noqa: BLE001  (a 502 while the backend is down)
+                statuses.append(getattr(getattr(exc, "response", None), "status_code", 0))
+                continue
+            obs["opened"] += 1
+            obs["reconnected_after"] = round(time.monotonic() - t_drop, 2)
+            await ws.send("after")
+            obs["echo_after"] = await asyncio.wait_for(ws.recv(), 3) == "after"
+            break
+        obs["reconnect_statuses"] = statuses
+    await back
+    await asyncio.sleep(max(0.0, secs - (time.monotonic() - t0)))
+    if ws.state is State.OPEN:
+        await ws.send("still there?")
+        obs["connected"] = await asyncio.wait_for(ws.recv(), 3) == "still there?"
+        await ws.close()
+    if opts.get("reconnect") != "1":  # a new client (a page reload) now: is the backend back?
+        fresh = await echo_once(target, opts.get("path", "/ws"), opts)
+        obs["echo_after"] = fresh["echo"]
     return obs
 
 

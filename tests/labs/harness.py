@@ -297,15 +297,22 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
         blog = prefix / "backend.jsonl"
         bout = open(prefix / "backend.out", "w")  # noqa: SIM115
         started = []
+        live: dict[int, subprocess.Popen] = {}  # backend number -> its current process
+
+        def spawn_backend(i: int, bport: int) -> subprocess.Popen:
+            cmd = [sys.executable, str(HERE / "backends.py"), kind,
+                   *[f"{k}={v}" for k, v in bopts.items()],
+                   "--port", str(bport), "--name", f"b{i}", "--log", str(blog),
+                   "--cert", certs["cert"], "--key", certs["key"]]
+            proc = subprocess.Popen(cmd, stdout=bout, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            procs.add(f"backend b{i}", proc)
+            live[i] = proc
+            return proc
+
         if kind != "none":
             for i, bport in enumerate(ports, start=1):
-                cmd = [sys.executable, str(HERE / "backends.py"), kind,
-                       *[f"{k}={v}" for k, v in bopts.items()],
-                       "--port", str(bport), "--name", f"b{i}", "--log", str(blog),
-                       "--cert", certs["cert"], "--key", certs["key"]]
-                proc = subprocess.Popen(cmd, stdout=bout, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-                procs.add(f"backend b{i}", proc)
+                proc = spawn_backend(i, bport)
                 procs.ports.append(bport)
                 started.append((bport, proc))
         if lab.get("dns"):  # a DNS server for `resolver {{ dns }}`
@@ -349,8 +356,28 @@ async def run_variant(kb, cause_id: str, lab: dict, which: str, workdir: Path,
                                                      stderr=subprocess.DEVNULL)
             await p.wait()
 
+        async def backend_signal(sig: str = "KILL", n: int = 1) -> None:
+            """Send SIG<sig> to backend b<n> (KILL: a crash or OOM kill; TERM: a deploy's
+            stop; STOP: a hung process). KILL/TERM/INT wait until the process has exited."""
+            proc = live[n]
+            os.kill(proc.pid, getattr(signal, f"SIG{sig}"))
+            if sig in ("KILL", "TERM", "INT"):
+                deadline = time.monotonic() + 5
+                while proc.poll() is None:
+                    if time.monotonic() > deadline:
+                        raise LabError(f"backend b{n} still running 5 s after SIG{sig}")
+                    await asyncio.sleep(0.02)
+
+        async def backend_start(n: int = 1) -> None:
+            """Start backend b<n> again on its port (a deploy's new process) once it exited."""
+            if live[n].poll() is None:
+                raise LabError(f"backend b{n} is still running; signal it first")
+            proc = spawn_backend(n, ports[n - 1])
+            await wait_port(ports[n - 1], proc, f"restarted backend b{n}")
+
         target = clients.Target(front_port if front_src else port, ca=certs["ca"],
-                                actions={"reload": reload})
+                                actions={"reload": reload, "backend_signal": backend_signal,
+                                         "backend_start": backend_start})
         client_obs = await asyncio.wait_for(
             clients.run_client(run.get("client", lab["client"]), target), 60)
         await asyncio.sleep(0.3)  # let nginx flush its log lines
