@@ -238,6 +238,28 @@ async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
             await reload_task
 
 
+def _dropped(ws, obs: dict[str, Any], t0: float, exc: BaseException) -> None:
+    """Record a socket that closed under the client: when (seconds since t0), code, message."""
+    obs["drop_after"] = round(time.monotonic() - t0, 2)
+    obs["close_code"] = int(ws.close_code) if ws.close_code else None
+    obs["exception"] = exc_text(exc)
+    obs["printed"].append(("exception", obs["exception"]))
+
+
+async def _open_stream(target: Target, opts: dict[str, str], obs: dict[str, Any]):
+    """Connect for a streaming scenario; None (with the exception recorded) when it fails."""
+    from websockets.asyncio.client import connect
+
+    try:
+        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
+    except Exception as exc:  # noqa: BLE001
+        obs["exception"] = exc_text(exc)
+        obs["printed"].append(("exception", obs["exception"]))
+        return None
+    obs["status"] = 101
+    return ws
+
+
 async def _idle_wait(ws, obs: dict[str, Any], opts: dict[str, str], secs: float,
                      t0: float) -> dict[str, Any]:
     try:
@@ -250,11 +272,8 @@ async def _idle_wait(ws, obs: dict[str, Any], opts: dict[str, str], secs: float,
         await ws.close()
         return obs
     except Exception as exc:  # noqa: BLE001
-        obs["drop_after"] = round(time.monotonic() - t0, 2)
+        _dropped(ws, obs, t0, exc)
         obs["open_after"] = obs["drop_after"]
-        obs["close_code"] = int(ws.close_code) if ws.close_code else None
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
     return obs
 
 
@@ -265,14 +284,13 @@ async def scenario_stall(target: Target, opts: dict[str, str]) -> dict[str, Any]
     buffers and nginx's buffer fill up), then read again for `read` seconds (default 1).
     `received`: messages read after the stall; `drop_after`/`open_after`: seconds from the start
     of the stall until the client saw the close / was last seen open."""
-    from websockets.asyncio.client import connect
-
     secs, read = float(opts.get("secs", "3")), float(opts.get("read", "1"))
     obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
                            "drop_after": None, "open_after": 0.0, "received": 0}
+    ws = await _open_stream(target, opts, obs)
+    if ws is None:
+        return obs
     try:
-        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
-        obs["status"] = 101
         await asyncio.wait_for(ws.recv(), 3)
     except Exception as exc:  # noqa: BLE001
         obs["exception"] = exc_text(exc)
@@ -287,10 +305,7 @@ async def scenario_stall(target: Target, opts: dict[str, str]) -> dict[str, Any]
     except TimeoutError:
         pass
     except Exception as exc:  # noqa: BLE001
-        obs["drop_after"] = round(time.monotonic() - t0, 2)
-        obs["close_code"] = int(ws.close_code) if ws.close_code else None
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
+        _dropped(ws, obs, t0, exc)
     obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
     obs["echo"] = obs["received"] > 0
     await ws.close()
@@ -302,17 +317,11 @@ async def scenario_flood(target: Target, opts: dict[str, str]) -> dict[str, Any]
     to a backend that may not read them (the mirror of `stall`). `sent`: messages handed to the
     library; `drop_after`/`open_after`: seconds from the first send until sending failed / the
     end."""
-    from websockets.asyncio.client import connect
-
     secs, size = float(opts.get("secs", "4")), int(opts.get("size", "65536"))
     obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
                            "drop_after": None, "open_after": 0.0, "sent": 0}
-    try:
-        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
-        obs["status"] = 101
-    except Exception as exc:  # noqa: BLE001
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
+    ws = await _open_stream(target, opts, obs)
+    if ws is None:
         return obs
     payload, t0 = b"y" * size, time.monotonic()
     try:
@@ -322,10 +331,7 @@ async def scenario_flood(target: Target, opts: dict[str, str]) -> dict[str, Any]
     except TimeoutError:
         pass
     except Exception as exc:  # noqa: BLE001
-        obs["drop_after"] = round(time.monotonic() - t0, 2)
-        obs["close_code"] = int(ws.close_code) if ws.close_code else None
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
+        _dropped(ws, obs, t0, exc)
     obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
     with contextlib.suppress(Exception):  # websockets 17 may fail aborting a lost transport
         ws.transport.abort()  # the backend may never read: no closing handshake
@@ -381,10 +387,7 @@ async def scenario_restart(target: Target, opts: dict[str, str]) -> dict[str, An
     except TimeoutError:  # still open: nothing dropped
         pass
     except Exception as exc:  # noqa: BLE001
-        obs["drop_after"] = round(time.monotonic() - t0, 2)
-        obs["close_code"] = int(ws.close_code) if ws.close_code else None
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
+        _dropped(ws, obs, t0, exc)
     t_drop = time.monotonic()
     probe = await raw_request(target, opts.get("path", "/ws"), ws_headers(opts))
     obs["down_status"] = probe["status"]
