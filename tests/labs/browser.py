@@ -4,8 +4,9 @@ record what its console prints for each case of browser_cases.yaml.
 `record(workdir)` starts the backends, one nginx (harness.nginx_conf), and Chromium with
 --remote-debugging-port=0, loads each case's page, and returns
 {"chromium": version, "cases": {id: {"cause", "chrome": [lines Chromium printed],
-"page": [the page's own console.log lines]}}}. Everything started is stopped by PID in
-`finally`.
+"page": [the page's own console.log lines]}}}. Cases with extra Chromium `flags` (a forward
+proxy, say) get a Chromium process of their own, one per distinct flag list. Everything started
+is stopped by PID in `finally`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from . import harness
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "browser_cases.yaml"
 WORDING = HERE / "browser_wording.json"
-CANONICAL = {"port": 8080, "tls_port": 8443, "port2": 8081}
+CANONICAL = {"port": 8080, "tls_port": 8443, "port2": 8081, "old_tls_port": 9443,
+             "down_port": 3000}
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>{id}</title></head><body>
@@ -117,17 +119,16 @@ async def record(workdir: Path) -> dict[str, Any]:
         raise harness.LabError(f"needs nginx and chromium (found {nginx}, {chromium})")
     data = load_cases()
     procs = harness.Procs()
-    chrome: subprocess.Popen | None = None
     prefix = workdir / "nginx"
     pages = workdir / "pages"
     for d in (workdir, prefix, prefix / "logs", prefix / "tmp", pages):
         d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, 0o755)
     certs = harness.certificates(workdir)
-    values: dict[str, Any] = {k: harness.free_port() for k in ("port", "tls_port", "port2")}
-    echo_port, aio_port, down_port = (harness.free_port() for _ in range(3))
+    values: dict[str, Any] = {k: harness.free_port() for k in CANONICAL}
+    echo_port, aio_port = harness.free_port(), harness.free_port()
     values.update(echo=f"127.0.0.1:{echo_port}", aio=f"127.0.0.1:{aio_port}",
-                  down=f"127.0.0.1:{down_port}", pages=str(pages), **certs)
+                  down=f"127.0.0.1:{values['down_port']}", pages=str(pages), **certs)
     ports = {k: values[k] for k in CANONICAL}
     out: dict[str, Any] = {"cases": {}}
     try:
@@ -156,20 +157,41 @@ async def record(workdir: Path) -> dict[str, Any]:
         proc = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         procs.add("nginx", proc)
-        procs.ports += [values["port"], values["port2"], values["tls_port"]]
+        procs.ports += [values[k] for k in ("port", "port2", "tls_port", "old_tls_port")]
         await harness.wait_port(values["port"], proc, "nginx")
-        profile = workdir / "chromium-profile"
-        chrome = subprocess.Popen(
-            [chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             "--ignore-certificate-errors", "--host-resolver-rules=MAP lab.test 127.0.0.1",
-             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-             f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        procs.add("chromium", chrome)
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for case in data["cases"]:
+            flags = tuple(jinja2.Template(f).render(values) for f in case.get("flags", []))
+            groups.setdefault(flags, []).append(case)
+        results: dict[str, Any] = {}
+        for n, (flags, cases) in enumerate(groups.items()):
+            out["chromium"] = await _browse(chromium, workdir / f"chromium-profile-{n}", flags,
+                                            cases, values, ports, procs, results)
+        out["cases"] = {c["id"]: results[c["id"]] for c in data["cases"]}
+        bout.close()
+    finally:
+        left = list(procs.ports)
+        procs.stop()
+        out["left_listening"] = [p for p in left if harness.listening(p)]
+    return out
+
+
+async def _browse(chromium: str, profile: Path, flags: tuple[str, ...],
+                  cases: list[dict[str, Any]], values: dict[str, Any], ports: dict[str, int],
+                  procs: harness.Procs, results: dict[str, Any]) -> str:
+    """One Chromium process (the common flags plus `flags`) loads `cases` one after another;
+    returns its version. The process group is killed before returning."""
+    chrome = subprocess.Popen(
+        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+         "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+         "--ignore-certificate-errors", "--host-resolver-rules=MAP lab.test 127.0.0.1",
+         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+         f"--user-data-dir={profile}", *flags, "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
         devtools_port = await _devtools_port(profile, chrome)
         procs.ports.append(devtools_port)
-        out["chromium"] = _json(f"http://127.0.0.1:{devtools_port}/json/version")["Browser"]
+        version = _json(f"http://127.0.0.1:{devtools_port}/json/version")["Browser"]
         target = next(t for t in _json(f"http://127.0.0.1:{devtools_port}/json/list")
                       if t["type"] == "page")
         from websockets.asyncio.client import connect
@@ -179,7 +201,7 @@ async def record(workdir: Path) -> dict[str, Any]:
             cdp = CDP(ws)
             for domain in ("Page", "Runtime", "Log"):
                 await cdp.send(f"{domain}.enable")
-            for case in data["cases"]:
+            for case in cases:
                 await cdp.send("Page.navigate", url="about:blank")
                 await asyncio.sleep(0.3)
                 cdp.events.clear()
@@ -187,21 +209,17 @@ async def record(workdir: Path) -> dict[str, Any]:
                 await cdp.send("Page.navigate", url=f"{page}/{case['id']}.html")
                 await asyncio.sleep(float(case.get("wait", 1.5)))
                 chrome_said, page_said = chrome_lines(list(cdp.events))
-                out["cases"][case["id"]] = {
+                results[case["id"]] = {
                     "cause": case["cause"],
                     "chrome": [normalise(x, ports) for x in chrome_said],
                     "page": [normalise(x, ports) for x in page_said],
                 }
             cdp.reader.cancel()
-        bout.close()
-    finally:
-        left = list(procs.ports)
-        procs.stop()
-        if chrome is not None:  # renderer and zygote processes share chromium's process group
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(chrome.pid, signal.SIGKILL)
-        out["left_listening"] = [p for p in left if harness.listening(p)]
-    return out
+    finally:  # renderer and zygote processes share chromium's process group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(chrome.pid, signal.SIGKILL)
+        chrome.wait(10)
+    return version
 
 
 async def _devtools_port(profile: Path, proc: subprocess.Popen, timeout: float = 20) -> int:
@@ -224,5 +242,6 @@ def _json(url: str) -> Any:
 def save(result: dict[str, Any]) -> None:
     doc = {"chromium": result.get("chromium"), "cases": result["cases"],
            "note": "recorded by tests/labs/test_browser_lab.py (WSGUIDE_BROWSER_LAB=1); "
-                   "ports normalised: 8080 http, 8443 https, 8081 second http port"}
+                   "ports normalised: 8080 http, 8443 https, 8081 second http port, "
+                   "9443 TLS 1.0/1.1-only https, 3000 nothing listens"}
     WORDING.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
