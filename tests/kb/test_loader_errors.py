@@ -126,3 +126,13 @@ def test_extra_entry_is_used_by_lookup(tmp_path):
                   env=MINI)
     assert res.returncode == 0, res.stderr
     assert '"demo-cause"' in res.stdout
+
+
+def test_a_bad_regex_is_one_readable_line_without_re2_log_noise(tmp_path):
+    """RE2's C++ logger would print its own copy of the error to stderr (and a bytes repr)."""
+    res = check(write(tmp_path, VALID.replace("regex: 'demo phrase that nginx prints'",
+                                              "regex: 'demo (phrase'", 1)))
+    assert res.returncode == 2
+    assert "re2.cc" not in res.stderr and "absl" not in res.stderr
+    line = next(ln for ln in res.stdout.splitlines() if "does not compile under RE2" in ln)
+    assert line.endswith("missing ): demo (phrase"), line

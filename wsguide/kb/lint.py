@@ -133,7 +133,6 @@ def _regex(cid: str, field: str, pattern: str, add: Any) -> None:
 
 
 def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
-    import re2  # compile exactly as lookup will
 
     from .literals import MIN_LITERAL, required_literals
 
@@ -144,10 +143,9 @@ def _lint_signatures(cid: str, cause: dict[str, Any], add: Any) -> None:
             add(cid, f"{where}.id", f"duplicate signature id {sig['id']!r}")
         seen.add(sig["id"])
         if "regex" in sig:
-            try:
-                re2.compile(sig["regex"])
-            except Exception as exc:  # re2.error has no stable base across versions
-                add(cid, f"{where}.regex", f"does not compile under RE2: {exc}")
+            problem = re2_problem(sig["regex"])
+            if problem:
+                add(cid, f"{where}.regex", f"does not compile under RE2: {problem}")
                 continue
             phrase = _REGEX_META.sub(" ", sig["regex"])
             if sig["source"] != "user-description" and required_literals(sig["regex"]) is None:
@@ -230,17 +228,30 @@ def _lint_templates(cid: str, cause: dict[str, Any], kb: KB, add: Any) -> None:
             add(cid, "lab.fix_vars", f"unknown variable {name!r}")
 
 
+def re2_problem(pattern: str) -> str:
+    """Why RE2 refuses `pattern` ('' when it compiles), as one readable line; RE2's own C++
+    log line to stderr is switched off (it would be a second, cryptic copy of the error)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        re2.compile(pattern, options)
+    except Exception as exc:  # re2.error has no stable base across versions
+        text = exc.args[0] if exc.args else exc
+        return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return ""
+
+
 def _lint_detect(kb: KB, out: list[Problem]) -> None:
     """Answer `detect:` and `cues:` patterns must compile under RE2, as the session and lookup
     will compile them."""
-    import re2
 
     for qid, question in kb.questions.items():
         for i, answer in enumerate(question["answers"]):
             for key in ("detect", "cues"):
                 for j, pattern in enumerate(answer.get(key, [])):
-                    try:
-                        re2.compile(pattern)
-                    except Exception as exc:  # re2.error has no stable base across versions
+                    problem = re2_problem(pattern)
+                    if problem:
                         out.append(Problem(kb.files.get(f"?{qid}", "questions.yaml"), kb.lines.get(f"?{qid}", 1),
-                                           f"{qid}.answers[{i}].{key}[{j}]", f"does not compile under RE2: {exc}"))
+                                           f"{qid}.answers[{i}].{key}[{j}]", f"does not compile under RE2: {problem}"))
