@@ -115,6 +115,7 @@ class Session:
 
         options = re2.Options()
         options.case_sensitive = False
+        options.log_errors = False
         return [(qid, ans["id"], re2.compile("|".join(f"(?:{p})" for p in ans.get("detect", []) + ans.get("cues", [])),
                                              options))
                 for qid, q in self.kb.questions.items() for ans in q["answers"]

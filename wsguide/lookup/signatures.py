@@ -66,6 +66,7 @@ class Matcher:
         options.case_sensitive = False
         options.max_mem = 64 << 20
         options.never_nl = True  # a match never spans lines, whatever `[^)]*` in a pattern says
+        options.log_errors = False  # no RE2 C++ log lines (e.g. a DFA budget note) on the user's stderr
         self.rset = re2.Set.SearchSet(options)
         literals: set[bytes] = set()
         unfiltered: list[bytes] = []
