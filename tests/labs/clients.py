@@ -211,18 +211,11 @@ async def scenario_echo(target: Target, opts: dict[str, str]) -> dict[str, Any]:
 
 async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
     """Open, say hello once, then stay silent for `secs`; when did it drop, with which code."""
-    from websockets.asyncio.client import connect
-
     secs = float(opts.get("secs", "4"))
-    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
-                           "drop_after": None, "open_after": 0.0}
-    try:
-        ws = await connect(target.url(opts.get("path", "/ws")), **connect_kwargs(target, opts))
-    except Exception as exc:  # noqa: BLE001
-        obs["exception"] = exc_text(exc)
-        obs["printed"].append(("exception", obs["exception"]))
+    obs = _timed_obs()
+    ws = await _open_stream(target, opts, obs)
+    if ws is None:
         return obs
-    obs["status"] = 101
     await ws.send("hello")
     obs["echo"] = await ws.recv() == "hello"
     t0 = time.monotonic()
@@ -238,6 +231,26 @@ async def scenario_idle(target: Target, opts: dict[str, str]) -> dict[str, Any]:
             await reload_task
 
 
+def _timed_obs(**extra: Any) -> dict[str, Any]:
+    """What the idle and streaming scenarios report: when and how the socket dropped."""
+    return {"printed": [], "exception": None, "close_code": None, "drop_after": None,
+            "open_after": 0.0, **extra}
+
+
+async def _repeat_until(ws, obs: dict[str, Any], t0: float, end: float, step, counter: str) -> None:
+    """Run `step()` (a recv or a send) until `end` seconds after t0, counting successes in
+    obs[counter]; a socket that closes meanwhile is recorded by `_dropped`."""
+    try:
+        while time.monotonic() - t0 < end:
+            await asyncio.wait_for(step(), end - (time.monotonic() - t0))
+            obs[counter] += 1
+    except TimeoutError:
+        pass
+    except Exception as exc:  # noqa: BLE001
+        _dropped(ws, obs, t0, exc)
+    obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
+
+
 def _dropped(ws, obs: dict[str, Any], t0: float, exc: BaseException) -> None:
     """Record a socket that closed under the client: when (seconds since t0), code, message."""
     obs["drop_after"] = round(time.monotonic() - t0, 2)
@@ -247,7 +260,7 @@ def _dropped(ws, obs: dict[str, Any], t0: float, exc: BaseException) -> None:
 
 
 async def _open_stream(target: Target, opts: dict[str, str], obs: dict[str, Any]):
-    """Connect for a streaming scenario; None (with the exception recorded) when it fails."""
+    """Connect (idle and streaming scenarios); None, with the exception recorded, when it fails."""
     from websockets.asyncio.client import connect
 
     try:
@@ -285,8 +298,7 @@ async def scenario_stall(target: Target, opts: dict[str, str]) -> dict[str, Any]
     `received`: messages read after the stall; `drop_after`/`open_after`: seconds from the start
     of the stall until the client saw the close / was last seen open."""
     secs, read = float(opts.get("secs", "3")), float(opts.get("read", "1"))
-    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
-                           "drop_after": None, "open_after": 0.0, "received": 0}
+    obs = _timed_obs(received=0)
     ws = await _open_stream(target, opts, obs)
     if ws is None:
         return obs
@@ -298,15 +310,7 @@ async def scenario_stall(target: Target, opts: dict[str, str]) -> dict[str, Any]
         return obs
     t0 = time.monotonic()
     await asyncio.sleep(secs)
-    try:
-        while time.monotonic() - t0 < secs + read:
-            await asyncio.wait_for(ws.recv(), secs + read - (time.monotonic() - t0))
-            obs["received"] += 1
-    except TimeoutError:
-        pass
-    except Exception as exc:  # noqa: BLE001
-        _dropped(ws, obs, t0, exc)
-    obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
+    await _repeat_until(ws, obs, t0, secs + read, ws.recv, "received")
     obs["echo"] = obs["received"] > 0
     await ws.close()
     return obs
@@ -318,21 +322,12 @@ async def scenario_flood(target: Target, opts: dict[str, str]) -> dict[str, Any]
     library; `drop_after`/`open_after`: seconds from the first send until sending failed / the
     end."""
     secs, size = float(opts.get("secs", "4")), int(opts.get("size", "65536"))
-    obs: dict[str, Any] = {"printed": [], "exception": None, "close_code": None,
-                           "drop_after": None, "open_after": 0.0, "sent": 0}
+    obs = _timed_obs(sent=0)
     ws = await _open_stream(target, opts, obs)
     if ws is None:
         return obs
     payload, t0 = b"y" * size, time.monotonic()
-    try:
-        while time.monotonic() - t0 < secs:
-            await asyncio.wait_for(ws.send(payload), secs - (time.monotonic() - t0))
-            obs["sent"] += 1
-    except TimeoutError:
-        pass
-    except Exception as exc:  # noqa: BLE001
-        _dropped(ws, obs, t0, exc)
-    obs["open_after"] = obs["drop_after"] or round(time.monotonic() - t0, 2)
+    await _repeat_until(ws, obs, t0, secs, lambda: ws.send(payload), "sent")
     with contextlib.suppress(Exception):  # websockets 17 may fail aborting a lost transport
         ws.transport.abort()  # the backend may never read: no closing handshake
     return obs

@@ -177,3 +177,38 @@ def test_lab_round_trip(cause_id: str, tmp_path_factory: pytest.TempPathFactory)
             failures.append(f"[{source}] top{need} expected {cause_id}, got {ranked[:3]} for:\n"
                             f"    " + text.replace("\n", "\n    "))
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.timeout(60)
+def test_backend_that_stops_reading_is_cut_by_proxy_send_timeout() -> None:
+    """The mirror of client-send-timeout's lab, as that entry states it: a client that keeps
+    sending to a backend that stops reading is cut by proxy_send_timeout (send_timeout does not
+    apply to that direction), and nginx logs it like an idle cut, "upstream timed out"."""
+    _require_nginx()
+    config = """{{ map }}
+server {
+    listen {{ listen }};
+    location /ws {
+        proxy_pass {{ upstream }};
+{% include "ws-upgrade-headers.conf.j2" %}
+        proxy_read_timeout 1h;
+        proxy_send_timeout %s;
+        send_timeout 1h;
+    }
+}
+"""
+    obs = {}
+    for timeout in ("2s", "1h"):
+        lab = {"backend": "ws-echo stall=6", "client": "flood secs=4",
+               "broken": {"config": config.replace("%s", timeout), "expect": {}}}
+        workdir = Path(tempfile.mkdtemp(prefix="wsguide-lab-mirror-"))
+        os.chmod(workdir, 0o755)
+        try:
+            obs[timeout] = asyncio.run(harness.run_variant(KB, "client-send-timeout", lab, "broken", workdir))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    cut, kept = obs["2s"], obs["1h"]
+    assert cut["drop_after"] is not None and 1.5 < cut["drop_after"] < 3.5, _report(cut)
+    assert any("upstream timed out (110: Connection timed out) while proxying upgraded connection" in ln
+               for ln in cut["error_log"]), cut["error_log"]
+    assert kept["drop_after"] is None and kept["open_after"] >= 3.9, _report(kept)
