@@ -6,21 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from helpers import ERROR_426, INHERITANCE_CONF
 
 from wsguide.engine.session import CLEARED_LOG_ODDS, Session
 
-ERROR_426 = "Error during WebSocket handshake: Unexpected response code: 426"
-HEADERS_IN_SERVER = """server {
-    listen 80;
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection "upgrade";
-    location /ws {
-        proxy_pass http://127.0.0.1:8000;
-        proxy_set_header X-Real-IP $remote_addr;
-    }
-}
-"""
 GOOD_LOCATION = """location /ws {
     proxy_pass http://127.0.0.1:8000;
     proxy_http_version 1.1;
@@ -53,11 +42,11 @@ class Probe:
 
 def test_a_pasted_config_is_evidence_with_the_paste_lines(kb):
     session = Session(kb)
-    pasted = session.paste(ERROR_426 + "\n" + HEADERS_IN_SERVER)
+    pasted = session.paste(ERROR_426 + "\n" + INHERITANCE_CONF)
     assert pasted.config_lines[0] == 2 and not pasted.config_error
     assert session.ranking(1)[0].id == "proxy-set-header-inheritance"
     ev = [e for e in session.ranking(1)[0].evidence if e.get("source") == "audit"]
-    assert ev[0]["line"] == 9 and ev[0]["file"] == "pasted config"
+    assert ev[0]["line"] == 10 and ev[0]["file"] == "pasted config"  # the location's own proxy_set_header
     # The config sets Upgrade/Connection (in server{}): the plain "missing headers" cause loses.
     assert "missing-upgrade-headers" in session.cleared
     alone = Session(kb)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import free_port, listening  # noqa: F401  (free_port: test_nginx_matrix imports it from here)
+from helpers import free_port, listening
 
 NOBODY = 65534
 

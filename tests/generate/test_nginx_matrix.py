@@ -16,7 +16,8 @@ import subprocess
 import time
 
 import pytest
-from gen_support import PKI, Backends, free_port, ipv6_ok, run_config, running_nginx
+from gen_support import PKI, Backends, ipv6_ok, run_config, running_nginx
+from helpers import free_port
 
 from wsguide.generate import nginx_check
 from wsguide.generate.config import Result

@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from helpers import free_port, listening
 
 from . import harness
 
@@ -125,8 +126,8 @@ async def record(workdir: Path) -> dict[str, Any]:
         d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, 0o755)
     certs = harness.certificates(workdir)
-    values: dict[str, Any] = {k: harness.free_port() for k in CANONICAL}
-    echo_port, aio_port = harness.free_port(), harness.free_port()
+    values: dict[str, Any] = {k: free_port() for k in CANONICAL}
+    echo_port, aio_port = free_port(), free_port()
     values.update(echo=f"127.0.0.1:{echo_port}", aio=f"127.0.0.1:{aio_port}",
                   down=f"127.0.0.1:{values['down_port']}", pages=str(pages), **certs)
     ports = {k: values[k] for k in CANONICAL}
@@ -172,7 +173,7 @@ async def record(workdir: Path) -> dict[str, Any]:
     finally:
         left = list(procs.ports)
         procs.stop()
-        out["left_listening"] = [p for p in left if harness.listening(p)]
+        out["left_listening"] = [p for p in left if listening(p)]
     return out
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers import free_port, listening  # noqa: F401  (free_port: used by the probe tests too)
+from helpers import free_port, listening
 
 from . import clients
 

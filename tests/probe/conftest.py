@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import free_port
 from labs import harness
 
 ORIGIN = "https://app.example.com"
@@ -80,8 +81,8 @@ def lab() -> Lab:
         d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, 0o755)
     certs = harness.certificates(work)
-    backend, strict, dead = harness.free_port(), harness.free_port(), harness.free_port()
-    ports = {name: harness.free_port() for name in SITES}
+    backend, strict, dead = free_port(), free_port(), free_port()
+    ports = {name: free_port() for name in SITES}
     values = {"backend": f"127.0.0.1:{backend}", "strict": f"127.0.0.1:{strict}",
               "dead": f"127.0.0.1:{dead}", "full": FULL, **certs}
     servers = [MAP]

@@ -136,33 +136,26 @@ async def test_live_options_origin_and_skip_tls(app, lab):  # noqa: F811
         await pilot.press("t")
         screen = app.screen
         screen.query_one("#probe-url", Input).value = lab.url("tls")
-        await _run(pilot, screen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Failed at tls" in _text(screen, "#stages")
+        assert "Failed at tls" in await _run(app, pilot, screen)
         screen.query_one("#probe-insecure", Checkbox).value = True
-        await _run(pilot, screen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Worked: every stage passed" in _text(screen, "#stages")
+        assert "Worked: every stage passed" in await _run(app, pilot, screen)
 
         screen.query_one("#probe-insecure", Checkbox).value = False
         screen.query_one("#probe-url", Input).value = lab.url("origin-check")
         screen.query_one("#probe-origin", Input).value = "not\nan origin"
-        await _run(pilot, screen)
-        await pilot.pause()
-        assert "is not an origin" in _text(screen, "#stages")
+        assert "is not an origin" in await _run(app, pilot, screen)
         screen.query_one("#probe-origin", Input).value = ORIGIN
-        await _run(pilot, screen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Worked: every stage passed" in _text(screen, "#stages")
+        assert "Worked: every stage passed" in await _run(app, pilot, screen)
 
 
-async def _run(pilot, screen) -> None:
-    """Test (enter in the URL field; a quick second click on the button would be a double click)."""
+async def _run(app, pilot, screen) -> str:
+    """Test (enter in the URL field; a quick second click on the button would be a double click),
+    wait for the live test to finish, and return what the stages panel shows."""
     screen.query_one("#probe-url", Input).focus()
     await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return _text(screen, "#stages")
 
 
 async def test_home_lists_both_new_sources(make_app):
