@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .paste_input import read_paste_text
+
 NAME = "diagnose"
 HELP = "rank causes from pasted text and answers; print the next question and why"
 EXAMPLES = """examples:
@@ -43,8 +45,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-MAX_PASTE = 16 << 20
-
 
 def _seconds(option: str):
     def parse(value: str) -> float:
@@ -53,24 +53,6 @@ def _seconds(option: str):
         return seconds(option, value)
 
     return parse
-
-
-def _read(path: str) -> str:
-    from ..errors import UserError
-
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_PASTE + 1)
-    else:
-        try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_PASTE + 1)
-        except OSError as exc:
-            raise UserError(f"--paste-file {path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_PASTE:
-        raise UserError(f"--paste-file {path}: more than 16 MiB; use `wsguide lookup --file` for whole logs")
-    if b"\x00" in data[:8192]:
-        raise UserError(f"--paste-file {path}: looks like binary data, not text")
-    return data.decode("utf-8", errors="replace")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
         target = parse_target(args.probe)  # a bad URL is a usage error before anything else runs
     session = Session(load_or_fail(kb_dirs(args.kb)))
-    for text in args.paste + [_read(p) for p in args.paste_file]:
+    for text in args.paste + [read_paste_text(p, "--paste-file") for p in args.paste_file]:
         pasted = session.paste(text)
         if pasted.config_error:
             print(f"wsguide: note: the pasted nginx config was not audited: {pasted.config_error}", file=sys.stderr)

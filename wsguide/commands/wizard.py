@@ -9,6 +9,8 @@ import argparse
 import os
 import sys
 
+from .paste_input import read_paste_text
+
 NAME = "wizard"
 HELP = "the interactive wizard (the default when no command is given)"
 EXAMPLES = """examples:
@@ -16,8 +18,6 @@ EXAMPLES = """examples:
   wsguide --paste console.txt               open straight on the diagnosis of that text
   tail -n 50 /var/log/nginx/error.log | wsguide
   wsguide wizard --light"""
-
-MAX_PASTE = 16 << 20
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,24 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def read_paste(path: str | None) -> str | None:
     """The text to diagnose first: FILE, `-`, or stdin when it is not a terminal. Bounded and
     text only, like `wsguide diagnose --paste-file`."""
-    from ..errors import UserError
-
     if path is None and sys.stdin.isatty():
         return None
-    name = path or "stdin"
-    if path in (None, "-"):
-        data = sys.stdin.buffer.read(MAX_PASTE + 1)
-    else:
-        try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_PASTE + 1)
-        except OSError as exc:
-            raise UserError(f"--paste {path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_PASTE:
-        raise UserError(f"{name}: more than 16 MiB; use `wsguide lookup --file` for whole logs")
-    if b"\x00" in data[:8192]:
-        raise UserError(f"{name}: looks like binary data, not text")
-    return data.decode("utf-8", errors="replace")
+    return read_paste_text(path or "-", "--paste")
 
 
 def reattach_terminal() -> None:
