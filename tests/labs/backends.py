@@ -15,7 +15,11 @@ Kinds:
   aiohttp    aiohttp: plain HTTP and WebSocket echo on every path (opts: max_size, ws_only=1:
              every request goes to the WebSocket handler, so a plain GET gets aiohttp's 400);
              /auth/check answers 200 when X-Original-URI has ticket=good or Cookie has
-             session=good, else 401; /events is a Server-Sent Events stream (8 events, 0.25 s apart)
+             session=good, else 401; /events is a Server-Sent Events stream (8 events, 0.25 s apart);
+             mw=http-only: a middleware written for plain HTTP (adds a header to each response)
+             that returns without passing WebSocket upgrades on, the aiohttp form of an ASGI
+             middleware that drops `websocket` scopes (aiohttp answers 500 and logs "Missing return
+             statement on request handler"); mw=pass: the same middleware passing them on
   http-plain http.server answering 200 "hello from plain http.server" (not a WebSocket server)
   sink       accepts TCP connections, reads, never answers
   sio        python-socketio server (polling first, then upgrade); keeps sessions in memory
@@ -165,7 +169,29 @@ async def aio(args, opts, log: Log) -> None:
         return web.Response(text=f"plain ok from {args.name} peer_port={peer[1] if peer else 0} "
                                  f"body_bytes={len(body)}\n")
 
-    app = web.Application(client_max_size=64 * 2**20)
+    middlewares = []
+    if opts.get("mw") in ("http-only", "pass"):  # an app middleware in front of every route
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(name)s %(levelname)s %(message)s")
+
+        @web.middleware
+        async def security_headers(request, handler):
+            if h_upgrade(request) and opts["mw"] == "http-only":
+                h = request.headers  # the handler never runs, so record what nginx sent here
+                log.write(method=request.method, path=request.path_qs, upgrade=h.get("Upgrade"),
+                          connection=h.get("Connection"), host=h.get("Host"),
+                          version=f"{request.version.major}.{request.version.minor}")
+                return None  # "not plain HTTP, not ours": the upgrade never reaches the handler
+            resp = await handler(request)
+            if not h_upgrade(request):
+                resp.headers["X-Frame-Options"] = "DENY"
+            return resp
+
+        def h_upgrade(request) -> bool:
+            return request.headers.get("Upgrade", "").lower() == "websocket"
+
+        middlewares.append(security_headers)
+    app = web.Application(client_max_size=64 * 2**20, middlewares=middlewares)
     app.router.add_route("*", "/{tail:.*}", handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

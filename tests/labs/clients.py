@@ -17,7 +17,7 @@ import warnings
 from typing import Any
 
 SCENARIOS = ("echo", "idle", "big", "plain", "many", "h2c", "sio", "sse", "h2ws", "stall", "flood",
-             "restart")
+             "restart", "get")
 # `tls_max=` values: the highest TLS version the client's ClientHello offers.
 TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
                 "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
@@ -454,6 +454,57 @@ async def scenario_plain(target: Target, opts: dict[str, str]) -> dict[str, Any]
     if res["exception"]:
         obs["printed"].append(("exception", res["exception"]))
     await asyncio.sleep(0.2)
+    return obs
+
+
+# What Chrome sends when a person opens a URL in a tab (a navigation: no Upgrade, keep-alive).
+BROWSER_TAB_HEADERS = {
+    "Connection": "keep-alive", "Upgrade-Insecure-Requests": "1",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/124.0.0.0 Safari/537.36",
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+
+
+async def scenario_get(target: Target, opts: dict[str, str]) -> dict[str, Any]:
+    """One plain HTTP GET of a WebSocket URL, no handshake: what a browser tab, curl, wget or a
+    health check sends. `as=browser` (default): Chrome's navigation headers; `as=curl`: the real
+    curl binary (`curl -sS -i --fail-with-body`), whose own stderr line ("curl: (22) The
+    requested URL returned error: 426") is printed as client_log. No WebSocket is opened."""
+    import shutil
+
+    path = opts.get("path", "/ws")
+    obs: dict[str, Any] = {"printed": [], "echo": False, "exception": None}
+    if opts.get("as", "browser") == "browser":
+        probe = await raw_request(target, path, BROWSER_TAB_HEADERS)
+    elif opts["as"] == "curl":
+        curl = shutil.which("curl")
+        if curl is None:
+            raise RuntimeError("client `get as=curl` needs the curl binary on PATH")
+        scheme = "https" if target.scheme == "wss" else "http"
+        cmd = [curl, "-sS", "-i", "--fail-with-body", "--max-time", "5"]
+        if target.scheme == "wss" and target.ca:
+            cmd += ["--cacert", target.ca]
+        if target.host:
+            cmd += ["-H", f"Host: {target.host}"]
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, f"{scheme}://127.0.0.1:{target.port}{path}",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 10)
+        head, _, body = out.decode("utf-8", "replace").replace("\r\n", "\n").partition("\n\n")
+        probe = {"status_line": head.split("\n", 1)[0], "body": body, "headers": {}}
+        parts = probe["status_line"].split(" ", 2)
+        probe["status"] = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        obs["curl_exit"] = proc.returncode
+        obs["printed"] += [("client_log", ln) for ln in err.decode("utf-8", "replace").splitlines()
+                           if ln.strip()]
+    else:
+        raise ValueError(f"client option as={opts['as']!r}: browser or curl")
+    obs.update(status=probe["status"], body=probe.get("body", ""))
+    if probe.get("exception"):
+        obs["exception"] = probe["exception"]
+        obs["printed"].append(("exception", probe["exception"]))
+    obs["printed"] = probe_printed(probe) + obs["printed"]
     return obs
 
 
